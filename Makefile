@@ -1,0 +1,47 @@
+# ModelGraph developer entry points. `make test` is what CI runs; `make run` is the main job.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SIZE ?= small
+
+.PHONY: venv run test lint format typecheck schema pytest bench fuzz clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## Start a local Neo4j (no Docker), migrate, load the demo graph, serve on 127.0.0.1:8000.
+run: venv
+	$(BIN)/modelgraph up --demo
+
+## Lint, format check, type check, schema drift check and the whole test suite on a real Neo4j.
+test: venv lint typecheck pytest
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: venv
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+typecheck: venv
+	$(BIN)/mypy
+
+## Re-export schema.graphql after a schema change (a test fails while it drifts).
+schema: venv
+	$(BIN)/python -m modelgraph.graphql.export > schema.graphql
+
+pytest: venv
+	$(BIN)/pytest
+
+bench: venv
+	$(BIN)/python -m bench.run --size $(SIZE)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,3 @@
+MATCH (n)
+WHERE NOT n:_Migration
+RETURN count(n) AS nodes

@@ -1,0 +1,98 @@
+"""The ASGI application: Starlette routes, GraphQL, and a lifespan that owns the driver."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any, TypedDict
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from strawberry.asgi import GraphQL
+
+from modelgraph.domain.errors import ModelGraphError
+from modelgraph.graphql.context import Context
+from modelgraph.graphql.schema import schema
+from modelgraph.rest import routes as rest_routes
+from modelgraph.settings import Settings
+from modelgraph.store import migrations
+from modelgraph.store.db import Database, make_driver
+
+log = logging.getLogger(__name__)
+
+READY_TIMEOUT_S = 3.0
+
+
+class State(TypedDict):
+    """Lifespan state, available as ``request.state``."""
+
+    db: Database
+    settings: Settings
+
+
+class ModelGraphGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI app with ModelGraph's per-request context."""
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        state = request.state
+        settings: Settings = state.settings
+        user = request.headers.get(settings.user_header) or None
+        return Context(db=state.db, settings=settings, user=user)
+
+
+async def healthz(_: Request) -> Response:
+    """The process is up."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """200 only when Neo4j answers and every schema file is applied; 503 with a reason otherwise."""
+    db: Database = request.state.db
+    try:
+        current = await asyncio.wait_for(_ready_check(db), timeout=READY_TIMEOUT_S)
+    except TimeoutError:
+        return JSONResponse({"status": "unavailable", "reason": "Neo4j did not answer"}, 503)
+    except ModelGraphError as exc:
+        return JSONResponse({"status": "unavailable", "reason": exc.message}, 503)
+    if not current.up_to_date:
+        reason = "schema not migrated: run `modelgraph migrate`"
+        if current.changed:
+            reason = "schema files changed after they were applied: " + ", ".join(current.changed)
+        body = {"status": "unavailable", "reason": reason, "pending": current.pending}
+        return JSONResponse(body, 503)
+    return JSONResponse({"status": "ready", "applied": len(current.applied)})
+
+
+async def _ready_check(db: Database) -> migrations.MigrationStatus:
+    await db.ping()
+    return await migrations.status(db)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the service; the lifespan opens one AsyncDriver and closes it on shutdown."""
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[State]:
+        driver = make_driver(settings)
+        try:
+            await driver.verify_connectivity()
+        except Exception as exc:  # the service still starts; /readyz reports the outage
+            log.warning("Neo4j not reachable at start-up (%s): %s", settings.neo4j_uri, exc)
+        try:
+            yield {"db": Database(driver, settings.neo4j_database), "settings": settings}
+        finally:
+            await driver.close()
+
+    graphql_app = ModelGraphGraphQL(schema, graphql_ide="graphiql")
+    routes: list[Route | Mount] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+    ]
+    routes.extend(rest_routes.mounts())
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,1 @@
+"""Plain types, enums and errors of the registry. No I/O here."""

@@ -1,0 +1,1 @@
+"""The Strawberry GraphQL layer: types, queries, mutations, loaders, context and errors."""

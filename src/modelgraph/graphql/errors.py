@@ -1,0 +1,50 @@
+"""Error policy: expected errors carry a stable ``code``; unexpected ones are logged and masked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from modelgraph.domain.errors import ModelGraphError
+
+log = logging.getLogger(__name__)
+
+INTERNAL_MESSAGE = "internal error (logged on the server)"
+
+
+class ErrorCodes(SchemaExtension):
+    """Adds ``extensions.code`` (and ``field``) to every error; masks anything unexpected."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        result.errors = [self._classify(error) for error in result.errors]
+
+    @staticmethod
+    def _classify(error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if original is None:
+            # Parse and validation errors are the client's: keep the message.
+            extensions = dict(error.extensions or {})
+            extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
+            error.extensions = extensions
+            return error
+        if isinstance(original, ModelGraphError):
+            extensions = {"code": original.code}
+            if original.field:
+                extensions["field"] = original.field
+            error.extensions = extensions
+            return error
+        if isinstance(original, GraphQLError) and original.original_error is None:
+            # Coercion of variables and enum values: a client input problem.
+            error.extensions = {"code": "INVALID_ARGUMENT"}
+            return error
+        log.error("unexpected error in GraphQL resolver", exc_info=original)
+        return GraphQLError(
+            INTERNAL_MESSAGE, nodes=error.nodes, path=error.path, extensions={"code": "INTERNAL"}
+        )

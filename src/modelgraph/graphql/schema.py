@@ -1,0 +1,77 @@
+"""The schema: root types merged from each area, and every protective extension in one list."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+
+import modelgraph
+from modelgraph.graphql.context import Info
+from modelgraph.graphql.errors import ErrorCodes
+from modelgraph.store import migrations
+
+MAX_DEPTH = 15
+MAX_TOKENS = 5_000
+MAX_ALIASES = 30
+
+
+@strawberry.type
+class SchemaStatus:
+    """Which schema files the database has applied."""
+
+    applied: list[str]
+    pending: list[str]
+    changed: list[str]
+    up_to_date: bool
+
+
+@strawberry.type
+class ServiceQuery:
+    """Facts about the service itself."""
+
+    @strawberry.field(description="The ModelGraph server version.")
+    def server_version(self) -> str:
+        return modelgraph.__version__
+
+    @strawberry.field(description="Migration state of the database (asks Neo4j).")
+    async def schema_status(self, info: Info) -> SchemaStatus:
+        current = await migrations.status(info.context.db)
+        return SchemaStatus(
+            applied=current.applied,
+            pending=current.pending,
+            changed=current.changed,
+            up_to_date=current.up_to_date,
+        )
+
+
+QUERY_TYPES: tuple[type, ...] = (ServiceQuery,)
+MUTATION_TYPES: tuple[type, ...] = ()
+
+Query = merge_types("Query", QUERY_TYPES)
+Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
+
+
+def build_schema() -> strawberry.Schema:
+    """The GraphQL schema with depth, token and alias limits and error masking."""
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            ErrorCodes,
+        ],
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,1 @@
+"""Kubeflow Model Registry compatible REST API over the same store."""

@@ -1,0 +1,1 @@
+"""Repositories: the only code that talks to Neo4j."""

@@ -1,0 +1,119 @@
+"""One AsyncDriver per process and the transaction helpers every repository uses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, LiteralString, TypeVar
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j import exceptions as neo4j_errors
+
+from modelgraph.domain.errors import Conflict, ModelGraphError, Unavailable
+from modelgraph.settings import Settings
+from modelgraph.store.cypher import query
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_PING = query("health/ping")
+
+Record = dict[str, Any]
+TxFunc = Callable[[AsyncManagedTransaction], Awaitable[T]]
+
+
+@dataclass
+class RoundTrips:
+    """Counts queries sent to Neo4j; tests use it to prove nested reads are batched."""
+
+    count: int = 0
+    names: list[str] = field(default_factory=list)
+
+    def add(self, name: str) -> None:
+        self.count += 1
+        self.names.append(name)
+
+
+def make_driver(settings: Settings) -> AsyncDriver:
+    """The process-wide driver; short connection timeouts so outages surface quickly."""
+    return AsyncGraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=settings.neo4j_auth(),
+        connection_timeout=settings.neo4j_connection_timeout,
+        connection_acquisition_timeout=settings.neo4j_connection_timeout * 2,
+        max_transaction_retry_time=settings.neo4j_connection_timeout * 2,
+        liveness_check_timeout=5.0,
+        notifications_min_severity="OFF",
+    )
+
+
+class Database:
+    """A driver bound to one database, with managed read/write transactions and error mapping."""
+
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+        self.round_trips = RoundTrips()
+
+    async def read(self, work: TxFunc[T]) -> T:
+        """Run ``work`` in a managed read transaction (routable to secondaries)."""
+        return await self._run(work, write=False)
+
+    async def write(self, work: TxFunc[T]) -> T:
+        """Run ``work`` in a managed write transaction; the whole request commits or nothing."""
+        return await self._run(work, write=True)
+
+    async def _run(self, work: TxFunc[T], *, write: bool) -> T:
+        try:
+            async with self.driver.session(database=self.database) as session:
+                if write:
+                    return await session.execute_write(work)
+                return await session.execute_read(work)
+        except ModelGraphError:
+            raise
+        except neo4j_errors.ConstraintError as exc:
+            raise Conflict(_constraint_message(exc)) from exc
+        except (
+            neo4j_errors.ServiceUnavailable,
+            neo4j_errors.SessionExpired,
+            neo4j_errors.SessionError,
+            OSError,
+        ) as exc:
+            log.warning("database unavailable: %s", exc)
+            raise Unavailable("database unavailable: Neo4j cannot be reached") from exc
+        except neo4j_errors.TransientError as exc:
+            raise Unavailable(f"database busy, try again: {exc.message}") from exc
+
+    async def fetch(
+        self, tx: AsyncManagedTransaction, name: str, text: LiteralString, /, **params: Any
+    ) -> list[Record]:
+        """Run one query inside ``tx`` and return its records as dicts (counted)."""
+        self.round_trips.add(name)
+        result = await tx.run(text, params)
+        return [record.data() async for record in result]
+
+    async def fetch_one(
+        self, tx: AsyncManagedTransaction, name: str, text: LiteralString, /, **params: Any
+    ) -> Record | None:
+        """Run one query inside ``tx`` and return its single record, if any."""
+        rows = await self.fetch(tx, name, text, **params)
+        return rows[0] if rows else None
+
+    async def ping(self) -> None:
+        """Raise Unavailable unless Neo4j answers a trivial query."""
+
+        async def work(tx: AsyncManagedTransaction) -> None:
+            await self.fetch(tx, "health/ping", _PING)
+
+        await self.read(work)
+
+
+def _constraint_message(exc: neo4j_errors.ConstraintError) -> str:
+    text = exc.message or ""
+    if "already exists" in text:
+        return "an entity with the same unique key already exists"
+    return "the change violates a uniqueness constraint"
+
+
+__all__ = ["Database", "Record", "RoundTrips", "make_driver", "neo4j"]
