@@ -28,4 +28,5 @@ CREATE CONSTRAINT deployment_external_id IF NOT EXISTS FOR (n:Deployment) REQUIR
 CREATE INDEX entity_created IF NOT EXISTS FOR (n:Entity) ON (n.createdAt);
 CREATE INDEX entity_updated IF NOT EXISTS FOR (n:Entity) ON (n.updatedAt);
 CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name);
-CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)
+CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind);
+CREATE INDEX entity_parent IF NOT EXISTS FOR (n:Entity) ON (n.parentId)
