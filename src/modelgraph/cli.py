@@ -102,13 +102,14 @@ def up(
 ) -> None:
     """Start a local Neo4j (unless MODELGRAPH_NEO4J_URI is set), migrate, optionally demo, serve."""
     from modelgraph.neo4j_local import launcher
+    from modelgraph.neo4j_local.errors import LocalNeo4jError
 
     settings = Settings()
     if "MODELGRAPH_NEO4J_URI" not in os.environ:
         password = settings.neo4j_password.get_secret_value() or None
         try:
             info = launcher.start(home=settings.home, password=password)
-        except launcher.LauncherError as exc:
+        except LocalNeo4jError as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(1) from None
         settings = settings.model_copy(update={"neo4j_uri": info.uri})

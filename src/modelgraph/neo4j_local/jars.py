@@ -81,6 +81,7 @@ def resolve_jars(version: str, jar_dir: Path) -> Path:
             _copy_dependencies(mvn, pom, staging, version)
             if lib.exists():
                 shutil.rmtree(lib)
+            staging.chmod(0o755)  # mkdtemp makes it 0700; the cache is shared
             staging.rename(lib)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
