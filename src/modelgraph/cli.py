@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
@@ -132,6 +133,84 @@ def load_demo(settings: Settings) -> None:
 def demo_command() -> None:
     """Load the demo graph of DESIGN.md through the public mutations (idempotent)."""
     load_demo(Settings())
+
+
+def _as_of(value: str | None) -> int | None:
+    """``--as-of``: epoch ms, or an ISO date/time (UTC when no zone is given)."""
+    if value is None:
+        return None
+    if value.isdigit():
+        return int(value)
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        err.print(f"[red]error:[/red] --as-of {value!r} is neither epoch ms nor an ISO date/time")
+        raise typer.Exit(2) from None
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp() * 1000)
+
+
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Answer as of a time: epoch ms or ISO date/time.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
+
+
+@app.command()
+def trace(ref: str, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """Everything a deployment or model version came from (REF: id, name, model:version, ...)."""
+    from rich.tree import Tree
+
+    from modelgraph.store import lineage
+
+    graph = with_db(Settings(), lambda db: lineage.trace(db, ref, as_of=_as_of(as_of)))
+    if as_json:
+        typer.echo(json.dumps(graph.as_dict(), indent=2))
+        return
+    by_id = {item.id: item for item in [graph.root, *graph.items]}
+    trees = {graph.root.id: Tree(f"[bold]{graph.root.kind}[/bold] {graph.root.label}")}
+    for item in graph.items:
+        rows = item.props.get("rows")
+        detail = item.props.get("type") or item.props.get("stage") or (rows and f"{rows} rows")
+        hyper = {k[3:]: v for k, v in item.props.items() if k.startswith("hp.")}
+        text = f"{item.kind} [bold]{item.label}[/bold] {detail or ''} (distance {item.distance})"
+        text += f" {hyper}" if hyper else ""
+        parent = item.path[-2] if len(item.path) > 1 and item.path[-2] in by_id else graph.root.id
+        trees[item.id] = trees[parent].add(text)
+    console.print(trees[graph.root.id])
+    if graph.truncated:
+        console.print("[yellow]truncated: a depth or node cap was hit[/yellow]")
+
+
+@app.command()
+def impact(
+    ref: str,
+    as_of: AsOfOption = None,
+    live_only: Annotated[
+        bool, typer.Option("--live-only", help="Only LIVE nodes and current deployments.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Everything that depends on a dataset or dataset version (runs, models, deployments)."""
+    from rich.table import Table
+
+    from modelgraph.store import lineage
+
+    graph = with_db(
+        Settings(), lambda db: lineage.impact(db, ref, as_of=_as_of(as_of), live_only=live_only)
+    )
+    if as_json:
+        typer.echo(json.dumps(graph.as_dict(), indent=2))
+        return
+    table = Table(title=f"impact of {graph.root.kind} {graph.root.label}")
+    for column in ("distance", "kind", "name", "state"):
+        table.add_column(column)
+    for item in graph.items:
+        table.add_row(str(item.distance), item.kind, item.label, str(item.props.get("state")))
+    console.print(table)
+    if graph.truncated:
+        console.print("[yellow]truncated: a depth or node cap was hit[/yellow]")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -46,6 +46,10 @@ class PrivateNeo4j:
     def start(self) -> None:
         launcher.start(home=self.home, port=self.port, password=TEST_PASSWORD)
 
+    def migrate(self) -> None:
+        result = CliRunner().invoke(cli_app, ["migrate"], env=self.env())
+        assert result.exit_code == 0, result.output
+
 
 @pytest.fixture(scope="module")
 def private_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateNeo4j]:
@@ -94,6 +98,7 @@ def test_unmigrated_database_is_refused_then_migrated(
 async def test_outage_is_reported_and_recovered_without_restart(
     private_neo4j: PrivateNeo4j, tmp_path: Path
 ) -> None:
+    await asyncio.to_thread(private_neo4j.migrate)
     with LiveServer(private_neo4j.settings(tmp_path)) as server:
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
             await _wait_for(http, "/readyz", 200, within=10)
@@ -113,3 +118,30 @@ async def test_outage_is_reported_and_recovered_without_restart(
             await _wait_for(http, "/readyz", 200, within=60)
             body = await gql(http, "{ schemaStatus { upToDate } }")
             assert body["data"] == {"schemaStatus": {"upToDate": True}}
+
+
+async def test_acknowledged_writes_survive_sigkill(
+    private_neo4j: PrivateNeo4j, tmp_path: Path
+) -> None:
+    create = """mutation($name: String!) {
+        createRegisteredModel(input: {name: $name, owner: "team-durable"}) { id name } }"""
+    names = [f"durable-{i:02d}" for i in range(25)]
+    await asyncio.to_thread(private_neo4j.migrate)
+    with LiveServer(private_neo4j.settings(tmp_path)) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+            await _wait_for(http, "/readyz", 200, within=10)
+            for name in names:
+                body = await gql(http, create, {"name": name})
+                assert "errors" not in body, body
+            await asyncio.to_thread(launcher.kill_hard, private_neo4j.home)
+            await asyncio.to_thread(private_neo4j.start)
+            await _wait_for(http, "/readyz", 200, within=60)
+            listed = await gql(
+                http,
+                """{ registeredModels(first: 100, filter: {field: OWNER, op: EQ,
+                     value: "team-durable"}) { totalCount nodes { name } } }""",
+            )
+            data = listed["data"]
+            assert isinstance(data, dict), listed
+            assert data["registeredModels"]["totalCount"] == len(names)
+            assert sorted(n["name"] for n in data["registeredModels"]["nodes"]) == names

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 
 from graphql import GraphQLError
@@ -10,9 +9,13 @@ from strawberry.extensions import SchemaExtension
 
 from modelgraph.domain.errors import ModelGraphError
 
-log = logging.getLogger(__name__)
-
 INTERNAL_MESSAGE = "internal error (logged on the server)"
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Client mistakes and domain errors are part of the API, not incidents to log loudly."""
+    original = error.original_error
+    return original is None or isinstance(original, (ModelGraphError, GraphQLError))
 
 
 class ErrorCodes(SchemaExtension):
@@ -44,7 +47,7 @@ class ErrorCodes(SchemaExtension):
             # Coercion of variables and enum values: a client input problem.
             error.extensions = {"code": "INVALID_ARGUMENT"}
             return error
-        log.error("unexpected error in GraphQL resolver", exc_info=original)
+        # Logged once by ModelGraphSchema.process_errors; the client sees no internals.
         return GraphQLError(
             INTERNAL_MESSAGE, nodes=error.nodes, path=error.path, extensions={"code": "INTERNAL"}
         )

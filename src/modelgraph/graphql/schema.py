@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -11,11 +14,16 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 import modelgraph
 from modelgraph.graphql.context import Info
-from modelgraph.graphql.errors import ErrorCodes
+from modelgraph.graphql.errors import ErrorCodes, is_expected
+from modelgraph.graphql.lineage import LineageMutation, LineageQuery
+from modelgraph.graphql.registry import RegistryMutation, RegistryQuery
 from modelgraph.store import migrations
+
+log = logging.getLogger(__name__)
 
 MAX_DEPTH = 15
 MAX_TOKENS = 5_000
@@ -51,16 +59,29 @@ class ServiceQuery:
         )
 
 
-QUERY_TYPES: tuple[type, ...] = (ServiceQuery,)
-MUTATION_TYPES: tuple[type, ...] = ()
+QUERY_TYPES: tuple[type, ...] = (ServiceQuery, RegistryQuery, LineageQuery)
+MUTATION_TYPES: tuple[type, ...] = (RegistryMutation, LineageMutation)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
 
 
+class ModelGraphSchema(strawberry.Schema):
+    """Logs only unexpected errors (ErrorCodes masks them); client errors stay quiet."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            if is_expected(error):
+                log.debug("client error: %s", error.message)
+            else:
+                log.error("unexpected GraphQL error", exc_info=error.original_error)
+
+
 def build_schema() -> strawberry.Schema:
     """The GraphQL schema with depth, token and alias limits and error masking."""
-    return strawberry.Schema(
+    return ModelGraphSchema(
         query=Query,
         mutation=Mutation,
         extensions=[

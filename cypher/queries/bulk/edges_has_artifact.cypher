@@ -1,0 +1,6 @@
+// Bulk load: HAS_ARTIFACT edges between existing entities matched by id (unique index); idempotent.
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.source})
+MATCH (b:Entity {id: row.target})
+MERGE (a)-[r:HAS_ARTIFACT]->(b)
+RETURN count(r) AS written

@@ -1,0 +1,13 @@
+// Governance gap: versions in stage PRODUCTION without an Approval record for that stage.
+// $limit + 1 rows report truncation.
+MATCH (v:ModelVersion {stage: 'PRODUCTION'})
+WHERE NOT EXISTS {
+  MATCH (v)-[:HAS_APPROVAL]->(a:Approval)
+  WHERE a.stage IS NULL OR a.stage = 'PRODUCTION'
+}
+WITH v
+ORDER BY v.id
+LIMIT $limit + 1
+RETURN v {.*} AS version,
+       head([(m:RegisteredModel)-[:HAS_VERSION]->(v) | m.name]) AS modelName,
+       [] AS deployments

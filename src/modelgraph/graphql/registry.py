@@ -1,0 +1,745 @@
+"""Registry queries and mutations: thin resolvers that validate input and call the store."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import strawberry
+
+from modelgraph.domain.errors import Invalid, NotFound
+from modelgraph.domain.graph import MAX_NAME_LENGTH, Family, Label, State, check_key
+from modelgraph.domain.registry import Stage
+from modelgraph.graphql import filters as f
+from modelgraph.graphql import inputs as i
+from modelgraph.graphql import types as t
+from modelgraph.graphql.context import Info
+from modelgraph.graphql.pagination import Connection, OrderBy, connection, sort_key
+from modelgraph.graphql.values import TypedValueInput, to_properties
+from modelgraph.store import entities, executions, governance, listing, models, serving
+from modelgraph.store.db import Record
+
+E = TypeVar("E", bound=t.Entity)
+DEFAULT_PAGE = 20
+
+
+def _name(value: str | None, field: str) -> str | None:
+    if value is not None and (not value or len(value) > MAX_NAME_LENGTH):
+        raise Invalid(f"names are 1-{MAX_NAME_LENGTH} characters", field=field)
+    return value
+
+
+async def _list(
+    info: Info,
+    kind: Label,
+    cls: type[E],
+    flt: f.FilterInput | None,
+    order_by: OrderBy | None,
+    first: int,
+    after: str | None,
+    parent_id: str | None = None,
+) -> Connection[E]:
+    key, desc = sort_key(order_by)
+    listing.check_page_size(first)
+    request = listing.ListRequest(
+        kind=kind,
+        first=first,
+        after=listing.Cursor.decode(after, key) if after else None,
+        sort_key=key,
+        descending=desc,
+        filter=f.to_filter(flt),
+        parent_id=parent_id,
+    )
+    page = await listing.list_page(info.context.db, request)
+    return connection(page, [cls.from_node(n) for n in page.nodes], request)
+
+
+async def _by_id(info: Info, entity_id: str, kind: Label, cls: type[E]) -> E | None:
+    node = await entities.get(info.context.db, entity_id, kind)
+    return cls.from_node(node) if node else None
+
+
+async def _by_id_or_name(
+    info: Info,
+    kind: Label,
+    cls: type[E],
+    entity_id: str | None,
+    name: str | None,
+    parent_name: str | None = None,
+) -> E | None:
+    if entity_id is not None:
+        return await _by_id(info, entity_id, kind, cls)
+    if name is None:
+        raise Invalid("give an id or a name", field="id")
+    _name(name, "name")
+    _name(parent_name, "parentName")
+    node = await entities.get_by_name(info.context.db, kind, name, parent_name)
+    return cls.from_node(node) if node else None
+
+
+@strawberry.type
+class RegistryQuery:
+    """Reads of every registry entity: by id, by name, and filtered lists."""
+
+    @strawberry.field(description="Any entity by id.")
+    async def node(self, info: Info, id: strawberry.ID) -> t.Entity | None:
+        found = await entities.get(info.context.db, id)
+        return t.entity_from_node(found) if found else None
+
+    @strawberry.field(description="A model by id or by name.")
+    async def registered_model(
+        self, info: Info, id: strawberry.ID | None = None, name: str | None = None
+    ) -> t.RegisteredModel | None:
+        return await _by_id_or_name(info, Label.REGISTERED_MODEL, t.RegisteredModel, id, name)
+
+    @strawberry.field(description="A version by id, or by model name + version name.")
+    async def model_version(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        model_name: str | None = None,
+        version_name: str | None = None,
+    ) -> t.ModelVersion | None:
+        if id is None and (model_name is None or version_name is None):
+            raise Invalid("give an id, or modelName and versionName", field="id")
+        return await _by_id_or_name(
+            info, Label.MODEL_VERSION, t.ModelVersion, id, version_name, model_name
+        )
+
+    @strawberry.field
+    async def model_artifact(self, info: Info, id: strawberry.ID) -> t.ModelArtifact | None:
+        return await _by_id(info, id, Label.MODEL_ARTIFACT, t.ModelArtifact)
+
+    @strawberry.field
+    async def doc_artifact(self, info: Info, id: strawberry.ID) -> t.DocArtifact | None:
+        return await _by_id(info, id, Label.DOC_ARTIFACT, t.DocArtifact)
+
+    @strawberry.field(description="A dataset by id or by name.")
+    async def dataset(
+        self, info: Info, id: strawberry.ID | None = None, name: str | None = None
+    ) -> t.Dataset | None:
+        return await _by_id_or_name(info, Label.DATASET, t.Dataset, id, name)
+
+    @strawberry.field(description="A dataset version by id, or by dataset name + version.")
+    async def dataset_version(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        dataset_name: str | None = None,
+        version: str | None = None,
+    ) -> t.DatasetVersion | None:
+        if id is None and (dataset_name is None or version is None):
+            raise Invalid("give an id, or datasetName and version", field="id")
+        return await _by_id_or_name(
+            info, Label.DATASET_VERSION, t.DatasetVersion, id, version, dataset_name
+        )
+
+    @strawberry.field
+    async def execution(self, info: Info, id: strawberry.ID) -> t.Execution | None:
+        return await _by_id(info, id, Label.EXECUTION, t.Execution)
+
+    @strawberry.field(description="An experiment by id or by name.")
+    async def experiment(
+        self, info: Info, id: strawberry.ID | None = None, name: str | None = None
+    ) -> t.Experiment | None:
+        return await _by_id_or_name(info, Label.EXPERIMENT, t.Experiment, id, name)
+
+    @strawberry.field(description="A serving environment by id or by name.")
+    async def serving_environment(
+        self, info: Info, id: strawberry.ID | None = None, name: str | None = None
+    ) -> t.ServingEnvironment | None:
+        return await _by_id_or_name(info, Label.SERVING_ENVIRONMENT, t.ServingEnvironment, id, name)
+
+    @strawberry.field(description="A deployment by id, or by serving environment name + name.")
+    async def deployment(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        serving_environment_name: str | None = None,
+        name: str | None = None,
+    ) -> t.Deployment | None:
+        if id is None and (serving_environment_name is None or name is None):
+            raise Invalid("give an id, or servingEnvironmentName and name", field="id")
+        return await _by_id_or_name(
+            info, Label.DEPLOYMENT, t.Deployment, id, name, serving_environment_name
+        )
+
+    @strawberry.field
+    async def registered_models(
+        self,
+        info: Info,
+        filter: f.RegisteredModelFilter | None = None,
+        order_by: OrderBy | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[t.RegisteredModel]:
+        return await _list(
+            info, Label.REGISTERED_MODEL, t.RegisteredModel, filter, order_by, first, after
+        )
+
+    @strawberry.field
+    async def model_versions(
+        self,
+        info: Info,
+        model_id: strawberry.ID | None = None,
+        filter: f.ModelVersionFilter | None = None,
+        order_by: OrderBy | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[t.ModelVersion]:
+        return await _list(
+            info, Label.MODEL_VERSION, t.ModelVersion, filter, order_by, first, after, model_id
+        )
+
+    @strawberry.field
+    async def model_artifacts(
+        self,
+        info: Info,
+        version_id: strawberry.ID | None = None,
+        filter: f.ModelArtifactFilter | None = None,
+        order_by: OrderBy | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[t.ModelArtifact]:
+        return await _list(
+            info, Label.MODEL_ARTIFACT, t.ModelArtifact, filter, order_by, first, after, version_id
+        )
+
+    @strawberry.field
+    async def doc_artifacts(
+        self,
+        info: Info,
+        version_id: strawberry.ID | None = None,
+        filter: f.DocArtifactFilter | None = None,
+        order_by: OrderBy | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[t.DocArtifact]:
+        return await _list(
+            info, Label.DOC_ARTIFACT, t.DocArtifact, filter, order_by, first, after, version_id
+        )
+
+    @strawberry.field
+    async def datasets(
+        self,
+        info: Info,
+        filter: f.DatasetFilter | None = None,
+        order_by: OrderBy | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[t.Dataset]:
+        return await _list(info, Label.DATASET, t.Dataset, filter, order_by, first, after)
+
+    @strawberry.field
+    async def dataset_versions(
+        self,
+        info: Info,
+        dataset_id: strawberry.ID | None = None,
+        filter: f.DatasetVersionFilter | None = None,
+        order_by: OrderBy | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[t.DatasetVersion]:
+        return await _list(
+            info,
+            Label.DATASET_VERSION,
+            t.DatasetVersion,
+            filter,
+            order_by,
+            first,
+            after,
+            dataset_id,
+        )
+
+    @strawberry.field
+    async def executions(
+        self,
+        info: Info,
+        experiment_id: strawberry.ID | None = None,
+        filter: f.ExecutionFilter | None = None,
+        order_by: OrderBy | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[t.Execution]:
+        return await _list(
+            info, Label.EXECUTION, t.Execution, filter, order_by, first, after, experiment_id
+        )
+
+    @strawberry.field
+    async def experiments(
+        self,
+        info: Info,
+        filter: f.ExperimentFilter | None = None,
+        order_by: OrderBy | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[t.Experiment]:
+        return await _list(info, Label.EXPERIMENT, t.Experiment, filter, order_by, first, after)
+
+    @strawberry.field
+    async def serving_environments(
+        self,
+        info: Info,
+        filter: f.ServingEnvironmentFilter | None = None,
+        order_by: OrderBy | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[t.ServingEnvironment]:
+        return await _list(
+            info,
+            Label.SERVING_ENVIRONMENT,
+            t.ServingEnvironment,
+            filter,
+            order_by,
+            first,
+            after,
+        )
+
+    @strawberry.field
+    async def deployments(
+        self,
+        info: Info,
+        serving_environment_id: strawberry.ID | None = None,
+        filter: f.DeploymentFilter | None = None,
+        order_by: OrderBy | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[t.Deployment]:
+        return await _list(
+            info,
+            Label.DEPLOYMENT,
+            t.Deployment,
+            filter,
+            order_by,
+            first,
+            after,
+            serving_environment_id,
+        )
+
+
+@strawberry.type(description="What registerModel created or reused.")
+class RegisterModelPayload:
+    model: t.RegisteredModel
+    version: t.ModelVersion
+    artifact: t.ModelArtifact | None
+    execution: t.Execution | None
+
+
+async def _write(
+    info: Info,
+    kind: Label,
+    cls: type[E],
+    inp: Any,
+    *,
+    entity_id: str | None = None,
+    parent_id: str | None = None,
+) -> E:
+    props, points = i.node_props(inp)
+    node = await governance.write_entity(
+        info.context.db,
+        kind,
+        props,
+        points,
+        actor=info.context.actor,
+        entity_id=entity_id,
+        parent_id=parent_id,
+    )
+    return cls.from_node(node)
+
+
+def _typed(family: Family, entries: list[TypedValueInput], field: str) -> dict[str, Any]:
+    return to_properties(family, entries, field)
+
+
+def _dataset_ref(ref: i.DatasetRefInput, index: int) -> models.DatasetRef:
+    where = f"input.training.datasets[{index}]"
+    check_key(ref.role, f"{where}.role")
+    return models.DatasetRef(
+        id=ref.id, dataset_name=ref.dataset_name, version=ref.version, role=ref.role
+    )
+
+
+@strawberry.type
+class RegistryMutation:
+    """Writes: create / update every kind, archive (never delete), workflow, aliases, deploys."""
+
+    @strawberry.mutation
+    async def create_registered_model(
+        self, info: Info, input: i.RegisteredModelCreate
+    ) -> t.RegisteredModel:
+        return await _write(info, Label.REGISTERED_MODEL, t.RegisteredModel, input)
+
+    @strawberry.mutation
+    async def update_registered_model(
+        self, info: Info, id: strawberry.ID, input: i.RegisteredModelUpdate
+    ) -> t.RegisteredModel:
+        return await _write(info, Label.REGISTERED_MODEL, t.RegisteredModel, input, entity_id=id)
+
+    @strawberry.mutation
+    async def create_model_version(
+        self, info: Info, model_id: strawberry.ID, input: i.ModelVersionCreate
+    ) -> t.ModelVersion:
+        return await _write(info, Label.MODEL_VERSION, t.ModelVersion, input, parent_id=model_id)
+
+    @strawberry.mutation
+    async def update_model_version(
+        self, info: Info, id: strawberry.ID, input: i.ModelVersionUpdate
+    ) -> t.ModelVersion:
+        return await _write(info, Label.MODEL_VERSION, t.ModelVersion, input, entity_id=id)
+
+    @strawberry.mutation
+    async def create_model_artifact(
+        self, info: Info, version_id: strawberry.ID, input: i.ModelArtifactCreate
+    ) -> t.ModelArtifact:
+        return await _write(
+            info, Label.MODEL_ARTIFACT, t.ModelArtifact, input, parent_id=version_id
+        )
+
+    @strawberry.mutation
+    async def update_model_artifact(
+        self, info: Info, id: strawberry.ID, input: i.ModelArtifactUpdate
+    ) -> t.ModelArtifact:
+        return await _write(info, Label.MODEL_ARTIFACT, t.ModelArtifact, input, entity_id=id)
+
+    @strawberry.mutation
+    async def create_doc_artifact(
+        self, info: Info, version_id: strawberry.ID, input: i.DocArtifactCreate
+    ) -> t.DocArtifact:
+        return await _write(info, Label.DOC_ARTIFACT, t.DocArtifact, input, parent_id=version_id)
+
+    @strawberry.mutation
+    async def update_doc_artifact(
+        self, info: Info, id: strawberry.ID, input: i.DocArtifactUpdate
+    ) -> t.DocArtifact:
+        return await _write(info, Label.DOC_ARTIFACT, t.DocArtifact, input, entity_id=id)
+
+    @strawberry.mutation
+    async def create_dataset(self, info: Info, input: i.DatasetCreate) -> t.Dataset:
+        return await _write(info, Label.DATASET, t.Dataset, input)
+
+    @strawberry.mutation
+    async def update_dataset(
+        self, info: Info, id: strawberry.ID, input: i.DatasetUpdate
+    ) -> t.Dataset:
+        return await _write(info, Label.DATASET, t.Dataset, input, entity_id=id)
+
+    @strawberry.mutation
+    async def create_dataset_version(
+        self, info: Info, dataset_id: strawberry.ID, input: i.DatasetVersionCreate
+    ) -> t.DatasetVersion:
+        return await _write(
+            info, Label.DATASET_VERSION, t.DatasetVersion, input, parent_id=dataset_id
+        )
+
+    @strawberry.mutation
+    async def update_dataset_version(
+        self, info: Info, id: strawberry.ID, input: i.DatasetVersionUpdate
+    ) -> t.DatasetVersion:
+        return await _write(info, Label.DATASET_VERSION, t.DatasetVersion, input, entity_id=id)
+
+    @strawberry.mutation(description="Create a run, optionally inside an experiment.")
+    async def create_execution(
+        self, info: Info, input: i.ExecutionCreate, experiment_id: strawberry.ID | None = None
+    ) -> t.Execution:
+        return await _write(info, Label.EXECUTION, t.Execution, input, parent_id=experiment_id)
+
+    @strawberry.mutation
+    async def update_execution(
+        self, info: Info, id: strawberry.ID, input: i.ExecutionUpdate
+    ) -> t.Execution:
+        return await _write(info, Label.EXECUTION, t.Execution, input, entity_id=id)
+
+    @strawberry.mutation
+    async def create_experiment(self, info: Info, input: i.ExperimentCreate) -> t.Experiment:
+        return await _write(info, Label.EXPERIMENT, t.Experiment, input)
+
+    @strawberry.mutation
+    async def update_experiment(
+        self, info: Info, id: strawberry.ID, input: i.ExperimentUpdate
+    ) -> t.Experiment:
+        return await _write(info, Label.EXPERIMENT, t.Experiment, input, entity_id=id)
+
+    @strawberry.mutation
+    async def create_serving_environment(
+        self, info: Info, input: i.ServingEnvironmentCreate
+    ) -> t.ServingEnvironment:
+        return await _write(info, Label.SERVING_ENVIRONMENT, t.ServingEnvironment, input)
+
+    @strawberry.mutation
+    async def update_serving_environment(
+        self, info: Info, id: strawberry.ID, input: i.ServingEnvironmentUpdate
+    ) -> t.ServingEnvironment:
+        return await _write(
+            info, Label.SERVING_ENVIRONMENT, t.ServingEnvironment, input, entity_id=id
+        )
+
+    @strawberry.mutation
+    async def create_deployment(
+        self, info: Info, serving_environment_id: strawberry.ID, input: i.DeploymentCreate
+    ) -> t.Deployment:
+        return await _write(
+            info, Label.DEPLOYMENT, t.Deployment, input, parent_id=serving_environment_id
+        )
+
+    @strawberry.mutation
+    async def update_deployment(
+        self, info: Info, id: strawberry.ID, input: i.DeploymentUpdate
+    ) -> t.Deployment:
+        return await _write(info, Label.DEPLOYMENT, t.Deployment, input, entity_id=id)
+
+    @strawberry.mutation(description="Set state ARCHIVED. There is no hard delete in the API.")
+    async def archive(self, info: Info, id: strawberry.ID) -> t.Entity:
+        node = await entities.edit(
+            info.context.db, id, actor=info.context.actor, set_props={"state": State.ARCHIVED.value}
+        )
+        return t.entity_from_node(node)
+
+    @strawberry.mutation(description="Set state LIVE again.")
+    async def unarchive(self, info: Info, id: strawberry.ID) -> t.Entity:
+        node = await entities.edit(
+            info.context.db, id, actor=info.context.actor, set_props={"state": State.LIVE.value}
+        )
+        return t.entity_from_node(node)
+
+    @strawberry.mutation(description="Add tags (existing ones are kept).")
+    async def add_tags(self, info: Info, id: strawberry.ID, tags: list[str]) -> t.Entity:
+        node = await entities.edit(info.context.db, id, actor=info.context.actor, add_tags=tags)
+        return t.entity_from_node(node)
+
+    @strawberry.mutation
+    async def remove_tags(self, info: Info, id: strawberry.ID, tags: list[str]) -> t.Entity:
+        node = await entities.edit(info.context.db, id, actor=info.context.actor, remove_tags=tags)
+        return t.entity_from_node(node)
+
+    @strawberry.mutation(description="Replace all tags.")
+    async def set_tags(self, info: Info, id: strawberry.ID, tags: list[str]) -> t.Entity:
+        node = await entities.edit(info.context.db, id, actor=info.context.actor, replace_tags=tags)
+        return t.entity_from_node(node)
+
+    @strawberry.mutation(description="Merge custom properties, or replace all with replace=true.")
+    async def set_custom_properties(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        properties: list[TypedValueInput],
+        replace: bool = False,
+    ) -> t.Entity:
+        return await _set_family(info, id, Family.CUSTOM, properties, replace, "properties")
+
+    @strawberry.mutation
+    async def remove_custom_properties(
+        self, info: Info, id: strawberry.ID, keys: list[str]
+    ) -> t.Entity:
+        return await _remove_family(info, id, Family.CUSTOM, keys)
+
+    @strawberry.mutation(description="Merge metadata entries, or replace all with replace=true.")
+    async def set_metadata(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        entries: list[TypedValueInput],
+        replace: bool = False,
+    ) -> t.Entity:
+        return await _set_family(info, id, Family.METADATA, entries, replace, "entries")
+
+    @strawberry.mutation
+    async def remove_metadata(self, info: Info, id: strawberry.ID, keys: list[str]) -> t.Entity:
+        return await _remove_family(info, id, Family.METADATA, keys)
+
+    @strawberry.mutation(description="Append metric points to a version or run.")
+    async def log_metrics(
+        self, info: Info, id: strawberry.ID, metrics: list[i.MetricInput]
+    ) -> t.Entity:
+        points = i.metric_points(metrics, "metrics")
+        current = await entities.get(info.context.db, id)
+        if current is None:
+            raise NotFound(f"no entity with id {id!r}", field="id")
+        kind = Label(current["kind"])
+        if kind not in (Label.MODEL_VERSION, Label.EXECUTION):
+            raise Invalid("metrics belong to model versions and executions", field="id")
+        node = await governance.write_entity(
+            info.context.db, kind, {}, points, actor=info.context.actor, entity_id=id
+        )
+        return t.entity_from_node(node)
+
+    @strawberry.mutation(
+        description="Upsert the model by name, create the version, its artifact and optionally "
+        "the training run with the dataset versions it consumed: one transaction."
+    )
+    async def register_model(self, info: Info, input: i.RegisterModelInput) -> RegisterModelPayload:
+        _name(input.model_name, "input.modelName")
+        _name(input.version_name, "input.versionName")
+        model_props = i.node_props(input.model, "input.model")[0] if input.model else {}
+        version_props, version_points = (
+            i.node_props(input.version, "input.version") if input.version else ({}, [])
+        )
+        artifact_props = (
+            i.node_props(input.artifact, "input.artifact")[0] if input.artifact else None
+        )
+        run = None
+        if input.training is not None:
+            run_props, run_points = i.node_props(input.training, "input.training")
+            run = models.TrainingRun(
+                props=run_props,
+                metrics=run_points,
+                inputs=[_dataset_ref(r, n) for n, r in enumerate(input.training.datasets or [])],
+                experiment_id=input.training.experiment_id,
+            )
+        reg = models.Registration(
+            model_name=input.model_name,
+            version_name=input.version_name,
+            model_props=model_props,
+            version_props=version_props,
+            artifact_props=artifact_props,
+            run=run,
+            version_metrics=version_points,
+        )
+        out = await models.register_model(info.context.db, reg, actor=info.context.actor)
+        return RegisterModelPayload(
+            model=t.RegisteredModel.from_node(out.model),
+            version=t.ModelVersion.from_node(out.version),
+            artifact=t.ModelArtifact.from_node(out.artifact) if out.artifact else None,
+            execution=t.Execution.from_node(out.execution) if out.execution else None,
+        )
+
+    @strawberry.mutation(
+        description="Move a version through DEVELOPMENT → STAGING → PRODUCTION (one step "
+        "forward), back to DEVELOPMENT, or to ARCHIVED from any stage; recorded in stageHistory."
+    )
+    async def transition_stage(
+        self,
+        info: Info,
+        version_id: strawberry.ID,
+        to: t.StageEnum,  # type: ignore[valid-type]
+        comment: str | None = None,
+    ) -> t.ModelVersion:
+        node = await governance.transition_stage(
+            info.context.db,
+            version_id,
+            Stage(to),
+            comment,
+            actor=info.context.actor,
+            require_approval=info.context.settings.require_approval_for_production,
+        )
+        return t.ModelVersion.from_node(node)
+
+    @strawberry.mutation(description="Record an approval of a version for a stage.")
+    async def approve_version(
+        self,
+        info: Info,
+        version_id: strawberry.ID,
+        stage: t.StageEnum,  # type: ignore[valid-type]
+        comment: str | None = None,
+    ) -> t.Approval:
+        item = await governance.approve(
+            info.context.db, version_id, Stage(stage), comment, actor=info.context.actor
+        )
+        return t.Approval(
+            id=item["id"],
+            stage=Stage(item["stage"]),
+            by=item["by"],
+            at=item["at"],
+            comment=item.get("comment"),
+        )
+
+    @strawberry.mutation(description="Point an alias (unique per model) at a version.")
+    async def set_alias(
+        self, info: Info, model_id: strawberry.ID, alias: str, version_id: strawberry.ID
+    ) -> t.AliasAssignment:
+        item = await governance.set_alias(
+            info.context.db, model_id, alias, version_id, actor=info.context.actor
+        )
+        return t.AliasAssignment.from_record(item)
+
+    @strawberry.mutation(description="Unset an alias; its history is kept.")
+    async def remove_alias(
+        self, info: Info, model_id: strawberry.ID, alias: str
+    ) -> t.AliasAssignment:
+        item = await governance.remove_alias(
+            info.context.db, model_id, alias, actor=info.context.actor
+        )
+        return t.AliasAssignment.from_record(item)
+
+    @strawberry.mutation(
+        description="Serve a version as a deployment (created if missing) in a serving "
+        "environment (id or name); the previously served version's record is closed."
+    )
+    async def deploy(
+        self,
+        info: Info,
+        version_id: strawberry.ID,
+        serving_environment: str,
+        deployment_name: str,
+        input: i.DeploymentUpdate | None = None,
+    ) -> t.Deployment:
+        _name(deployment_name, "deploymentName")
+        props = i.node_props(input)[0] if input else {}
+        props.pop("name", None)
+        props.pop("status", None)
+        node = await serving.deploy(
+            info.context.db,
+            version_id,
+            serving_environment,
+            deployment_name,
+            props,
+            actor=info.context.actor,
+        )
+        return t.Deployment.from_node(node)
+
+    @strawberry.mutation(description="Stop a deployment: status STOPPED, history kept.")
+    async def undeploy(self, info: Info, deployment_id: strawberry.ID) -> t.Deployment:
+        node = await serving.undeploy(info.context.db, deployment_id, actor=info.context.actor)
+        return t.Deployment.from_node(node)
+
+    @strawberry.mutation(description="Record that a run consumed an entity (role: train, ...).")
+    async def add_execution_input(
+        self, info: Info, execution_id: strawberry.ID, entity_id: strawberry.ID, role: str = "input"
+    ) -> t.Execution:
+        node = await executions.add_input(
+            info.context.db, execution_id, entity_id, role, actor=info.context.actor
+        )
+        return t.Execution.from_node(node)
+
+    @strawberry.mutation(description="Record that a run produced an entity.")
+    async def add_execution_output(
+        self, info: Info, execution_id: strawberry.ID, entity_id: strawberry.ID
+    ) -> t.Execution:
+        node = await executions.add_output(
+            info.context.db, execution_id, entity_id, actor=info.context.actor
+        )
+        return t.Execution.from_node(node)
+
+
+async def _set_family(
+    info: Info,
+    entity_id: str,
+    family: Family,
+    entries: list[TypedValueInput],
+    replace: bool,
+    field: str,
+) -> t.Entity:
+    props = _typed(family, entries, field)
+    prefixes = (family.scalar_prefix, family.json_prefix) if replace else ()
+    node = await entities.edit(
+        info.context.db,
+        entity_id,
+        actor=info.context.actor,
+        set_props=props,
+        clear_prefixes=prefixes,
+    )
+    return t.entity_from_node(node)
+
+
+async def _remove_family(info: Info, entity_id: str, family: Family, keys: list[str]) -> t.Entity:
+    for index, key in enumerate(keys):
+        check_key(key, f"keys[{index}]")
+    props: dict[str, None] = {}
+    for key in keys:
+        props[family.scalar_prefix + key] = None
+        props[family.json_prefix + key] = None
+    node = await entities.edit(
+        info.context.db, entity_id, actor=info.context.actor, set_props=props
+    )
+    return t.entity_from_node(node)
+
+
+__all__ = ["Record", "RegistryMutation", "RegistryQuery"]

@@ -1,0 +1,241 @@
+"""Batched loading of entities and edges that follow the graph contract (docs/graph-model.md).
+
+Used by test factories and the benchmark generator: ``UNWIND $rows`` statements of at most
+:data:`CHUNK` rows, each chunk in its own write transaction so a million rows never make one
+huge transaction. Endpoints are matched by ``id`` through the unique ``:Entity(id)`` index.
+Every statement is idempotent (MERGE on ids / natural keys), so a reload changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from modelgraph.domain.errors import Invalid, NotFound
+from modelgraph.domain.graph import Label, State
+from modelgraph.domain.ids import new_id, now_ms
+from modelgraph.store.cypher import query
+from modelgraph.store.db import Database
+
+CHUNK = 5_000
+
+_NODE_FILES: dict[Label, str] = {
+    Label.REGISTERED_MODEL: "bulk/nodes_registered_model",
+    Label.MODEL_VERSION: "bulk/nodes_model_version",
+    Label.MODEL_ARTIFACT: "bulk/nodes_model_artifact",
+    Label.DOC_ARTIFACT: "bulk/nodes_doc_artifact",
+    Label.DATASET: "bulk/nodes_dataset",
+    Label.DATASET_VERSION: "bulk/nodes_dataset_version",
+    Label.EXECUTION: "bulk/nodes_execution",
+    Label.EXPERIMENT: "bulk/nodes_experiment",
+    Label.SERVING_ENVIRONMENT: "bulk/nodes_serving_environment",
+    Label.DEPLOYMENT: "bulk/nodes_deployment",
+}
+_NODES: dict[Label, tuple[str, LiteralString]] = {
+    label: (name, query(name)) for label, name in _NODE_FILES.items()
+}
+
+
+class Edge(StrEnum):
+    """Relationship kinds the loader writes; each maps to one fixed query file."""
+
+    HAS_VERSION = "HAS_VERSION"
+    HAS_ARTIFACT = "HAS_ARTIFACT"
+    HAS_RUN = "HAS_RUN"
+    HOSTS = "HOSTS"
+    CONSUMED_BY = "CONSUMED_BY"  # rows carry `role`
+    PRODUCED = "PRODUCED"
+    DEPLOYED_AS = "DEPLOYED_AS"  # rows carry `since`, `until`, `by`
+
+
+_EDGE_FILES: dict[Edge, str] = {
+    Edge.HAS_VERSION: "bulk/edges_has_version",
+    Edge.HAS_ARTIFACT: "bulk/edges_has_artifact",
+    Edge.HAS_RUN: "bulk/edges_has_run",
+    Edge.HOSTS: "bulk/edges_hosts",
+    Edge.CONSUMED_BY: "bulk/edges_consumed_by",
+    Edge.PRODUCED: "bulk/edges_produced",
+    Edge.DEPLOYED_AS: "bulk/edges_deployed_as",
+}
+_EDGES: dict[Edge, tuple[str, LiteralString]] = {
+    edge: (name, query(name)) for edge, name in _EDGE_FILES.items()
+}
+_ALIASES = ("bulk/alias_assignments", query("bulk/alias_assignments"))
+_APPROVALS = ("bulk/approvals", query("bulk/approvals"))
+
+# Which parent edge links a child kind to its parent (parentId in the contract).
+_PARENT_EDGE: dict[Label, Edge] = {
+    Label.MODEL_VERSION: Edge.HAS_VERSION,
+    Label.DATASET_VERSION: Edge.HAS_VERSION,
+    Label.MODEL_ARTIFACT: Edge.HAS_ARTIFACT,
+    Label.DOC_ARTIFACT: Edge.HAS_ARTIFACT,
+    Label.EXECUTION: Edge.HAS_RUN,
+    Label.DEPLOYMENT: Edge.HOSTS,
+}
+
+
+def chunks(rows: Sequence[Mapping[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
+    """Consecutive slices of at most ``size`` rows."""
+    for start in range(0, len(rows), size):
+        yield [dict(row) for row in rows[start : start + size]]
+
+
+async def _load(
+    db: Database, name: str, text: LiteralString, rows: Sequence[Mapping[str, Any]]
+) -> int:
+    written = 0
+    for part in chunks(rows):
+
+        async def work(tx: AsyncManagedTransaction, part: list[dict[str, Any]] = part) -> int:
+            row = await db.fetch_one(tx, name, text, rows=part)
+            return int(row["written"]) if row else 0
+
+        count = await db.write(work)
+        if count != len(part):
+            # An edge row whose endpoint does not exist matches nothing: a caller bug, not silence.
+            raise NotFound(f"{name}: {len(part) - count} of {len(part)} rows matched no endpoint")
+        written += count
+    return written
+
+
+async def load_nodes(db: Database, kind: Label, rows: Sequence[Mapping[str, Any]]) -> int:
+    """MERGE ``kind`` nodes by ``id`` and set their properties (rows are full property maps)."""
+    for row in rows:
+        if not row.get("id"):
+            raise Invalid("every node row needs an id", field="id")
+    name, text = _NODES[kind]
+    return await _load(db, name, text, rows)
+
+
+async def load_edges(db: Database, edge: Edge, rows: Sequence[Mapping[str, Any]]) -> int:
+    """MERGE ``edge`` relationships; rows are ``{source, target, ...edge properties}``."""
+    name, text = _EDGES[edge]
+    return await _load(db, name, text, rows)
+
+
+async def load_aliases(db: Database, rows: Sequence[Mapping[str, Any]]) -> int:
+    """AliasAssignment chains; rows are ``{modelId, versionId, alias, since, until, by}``."""
+    return await _load(db, *_ALIASES, rows)
+
+
+async def load_approvals(db: Database, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Approval records; rows are ``{id, versionId, stage, by, at, comment}``."""
+    return await _load(db, *_APPROVALS, rows)
+
+
+@dataclass
+class GraphBatch:
+    """Collects contract-shaped nodes and edges in memory, then loads them in bulk.
+
+    ``node()`` fills the common fields (id, kind, state, tags, times) and, given a parent,
+    sets ``parentId`` and the parent edge, so callers write only what matters to them.
+    """
+
+    clock: int = field(default_factory=now_ms)
+    nodes: dict[Label, list[dict[str, Any]]] = field(default_factory=dict)
+    edges: dict[Edge, list[dict[str, Any]]] = field(default_factory=dict)
+    aliases: list[dict[str, Any]] = field(default_factory=list)
+    approvals: list[dict[str, Any]] = field(default_factory=list)
+
+    def _tick(self) -> int:
+        self.clock += 1
+        return self.clock
+
+    def node(self, kind: Label, name: str, parent: str | None = None, **props: Any) -> str:
+        """Add one node; returns its id (``props`` may override any default, e.g. createdAt)."""
+        at = self._tick()
+        row: dict[str, Any] = {
+            "id": new_id(),
+            "kind": kind.value,
+            "name": name,
+            "state": State.LIVE.value,
+            "tags": [],
+            "createdAt": at,
+            "updatedAt": at,
+        }
+        if parent is not None:
+            row["parentId"] = parent
+        row.update(props)
+        self.nodes.setdefault(kind, []).append(row)
+        if parent is not None:
+            self.edge(_PARENT_EDGE[kind], parent, row["id"])
+        return str(row["id"])
+
+    def edge(self, edge: Edge, source: str, target: str, **props: Any) -> None:
+        """Add one relationship ``(source)-[edge]->(target)``."""
+        self.edges.setdefault(edge, []).append({"source": source, "target": target, **props})
+
+    def consumed(self, input_id: str, execution_id: str, role: str = "input") -> None:
+        """``(input)-[:CONSUMED_BY {role}]->(execution)``."""
+        self.edge(Edge.CONSUMED_BY, input_id, execution_id, role=role)
+
+    def produced(self, execution_id: str, output_id: str) -> None:
+        """``(execution)-[:PRODUCED]->(output)``."""
+        self.edge(Edge.PRODUCED, execution_id, output_id)
+
+    def deployed(
+        self,
+        version_id: str,
+        deployment_id: str,
+        since: int,
+        until: int | None = None,
+        by: str = "loader",
+    ) -> None:
+        """``(version)-[:DEPLOYED_AS {since, until, by}]->(deployment)``."""
+        self.edge(Edge.DEPLOYED_AS, version_id, deployment_id, since=since, until=until, by=by)
+
+    def alias(
+        self,
+        model_id: str,
+        version_id: str,
+        alias: str,
+        since: int,
+        until: int | None = None,
+        by: str = "loader",
+    ) -> None:
+        """One AliasAssignment of ``alias`` to a version, valid from ``since`` to ``until``."""
+        self.aliases.append(
+            {
+                "modelId": model_id,
+                "versionId": version_id,
+                "alias": alias,
+                "since": since,
+                "until": until,
+                "by": by,
+            }
+        )
+
+    def approval(self, version_id: str, stage: str, by: str = "loader", at: int = 0) -> str:
+        """One Approval record of a version for ``stage``; returns its id."""
+        approval_id = new_id()
+        self.approvals.append(
+            {
+                "id": approval_id,
+                "versionId": version_id,
+                "stage": stage,
+                "by": by,
+                "at": at or self._tick(),
+                "comment": None,
+            }
+        )
+        return approval_id
+
+    def size(self) -> int:
+        """Number of nodes collected so far."""
+        return sum(len(rows) for rows in self.nodes.values())
+
+    async def load(self, db: Database) -> int:
+        """Write everything (nodes first, then edges) and empty the batch; returns rows written."""
+        written = 0
+        for kind, rows in self.nodes.items():
+            written += await load_nodes(db, kind, rows)
+        for edge, rows in self.edges.items():
+            written += await load_edges(db, edge, rows)
+        written += await load_aliases(db, self.aliases) if self.aliases else 0
+        written += await load_approvals(db, self.approvals) if self.approvals else 0
+        self.nodes, self.edges, self.aliases, self.approvals = {}, {}, [], []
+        return written

@@ -1,0 +1,305 @@
+"""Stage transitions, approvals and aliases of model versions, and metric histories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from modelgraph.domain.errors import FailedPrecondition, Invalid, NotFound
+from modelgraph.domain.graph import METRIC_PREFIX, Label, State, check_key, check_scalar
+from modelgraph.domain.ids import new_id, now_ms
+from modelgraph.domain.registry import Stage, transition_allowed
+from modelgraph.store import entities
+from modelgraph.store.cypher import query
+from modelgraph.store.db import Database, Record
+
+_ADD_TRANSITION = query("registry/add_transition")
+_TRANSITIONS = query("registry/transitions_by_version")
+_ADD_APPROVAL = query("registry/add_approval")
+_APPROVALS = query("registry/approvals_by_version")
+_SET_ALIAS = query("registry/set_alias")
+_REMOVE_ALIAS = query("registry/remove_alias")
+_ALIASES_BY_MODEL = query("registry/aliases_by_model")
+_ALIASES_BY_VERSION = query("registry/aliases_by_version")
+_ADD_POINTS = query("registry/add_metric_points")
+_POINTS = query("registry/metric_points_by_owner")
+
+MAX_COMMENT_LENGTH = 65_536
+MAX_ALIAS_LENGTH = 128
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    """One metric value, optionally at a training step and a time (epoch ms)."""
+
+    key: str
+    value: float
+    step: int | None = None
+    timestamp: int | None = None
+
+
+def _comment(comment: str | None) -> str | None:
+    if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
+        raise Invalid(f"comment longer than {MAX_COMMENT_LENGTH} characters", field="comment")
+    return comment
+
+
+async def transition_stage(
+    db: Database,
+    version_id: str,
+    to: Stage,
+    comment: str | None,
+    *,
+    actor: str,
+    require_approval: bool,
+) -> Record:
+    """Move a version to ``to`` if the workflow allows it; records a StageTransition."""
+    _comment(comment)
+
+    async def work(tx: AsyncManagedTransaction) -> Record:
+        await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
+        # Write first: the lock makes concurrent transitions of one version take turns, and the
+        # node read back after it is the latest committed stage.
+        version = await entities.update_tx(db, tx, Label.MODEL_VERSION, version_id, {}, actor=actor)
+        if version.get("state") == State.ARCHIVED.value:
+            raise FailedPrecondition(
+                "the version is archived; unarchive it first", field="versionId"
+            )
+        current = Stage(version.get("stage") or Stage.DEVELOPMENT.value)
+        if not transition_allowed(current, to):
+            raise FailedPrecondition(
+                f"cannot move from {current.value} to {to.value}: allowed are one step forward "
+                "(DEVELOPMENT→STAGING→PRODUCTION), back to DEVELOPMENT, or ARCHIVED",
+                field="to",
+            )
+        if to is Stage.PRODUCTION and require_approval:
+            rows = await db.fetch(
+                tx, "registry/approvals_by_version", _APPROVALS, versionIds=[version_id]
+            )
+            author = version.get("author")
+            if not any(
+                r["item"]["stage"] == Stage.PRODUCTION.value and r["item"]["by"] != author
+                for r in rows
+            ):
+                raise FailedPrecondition(
+                    "PRODUCTION requires an approval for PRODUCTION by someone other than the "
+                    f"version's author ({author})",
+                    field="to",
+                )
+        row = await db.fetch_one(
+            tx,
+            "registry/add_transition",
+            _ADD_TRANSITION,
+            versionId=version_id,
+            id=new_id(),
+            fromStage=current.value,
+            toStage=to.value,
+            by=actor,
+            at=now_ms(),
+            comment=comment,
+        )
+        assert row is not None
+        node: Record = row["node"]
+        return node
+
+    return await db.write(work)
+
+
+async def approve(
+    db: Database, version_id: str, stage: Stage, comment: str | None, *, actor: str
+) -> Record:
+    """Record an approval of a version for ``stage``."""
+    _comment(comment)
+
+    async def work(tx: AsyncManagedTransaction) -> Record:
+        await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
+        row = await db.fetch_one(
+            tx,
+            "registry/add_approval",
+            _ADD_APPROVAL,
+            versionId=version_id,
+            id=new_id(),
+            stage=stage.value,
+            by=actor,
+            at=now_ms(),
+            comment=comment,
+        )
+        assert row is not None
+        item: Record = row["item"]
+        return item
+
+    return await db.write(work)
+
+
+def _alias(alias: str) -> str:
+    if not alias or len(alias) > MAX_ALIAS_LENGTH:
+        raise Invalid(f"alias must be 1-{MAX_ALIAS_LENGTH} characters", field="alias")
+    return check_key(alias, "alias")
+
+
+async def set_alias(
+    db: Database, model_id: str, alias: str, version_id: str, *, actor: str
+) -> Record:
+    """Point ``alias`` at a version of the model; the previous holder's assignment is closed."""
+    _alias(alias)
+
+    async def work(tx: AsyncManagedTransaction) -> Record:
+        model = await entities.require_tx(db, tx, model_id, Label.REGISTERED_MODEL, "modelId")
+        version = await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
+        if version.get("parentId") != model["id"]:
+            raise Invalid("the version belongs to another model", field="versionId")
+        # Bumping the model first takes its write lock: concurrent alias moves serialise here.
+        await entities.update_tx(db, tx, Label.REGISTERED_MODEL, model_id, {}, actor=actor)
+        row = await db.fetch_one(
+            tx,
+            "registry/set_alias",
+            _SET_ALIAS,
+            modelId=model_id,
+            versionId=version_id,
+            alias=alias,
+            at=now_ms(),
+            by=actor,
+        )
+        assert row is not None
+        item: Record = row["item"]
+        return item
+
+    return await db.write(work)
+
+
+async def remove_alias(db: Database, model_id: str, alias: str, *, actor: str) -> Record:
+    """Close the current assignment of ``alias`` (history is kept)."""
+    _alias(alias)
+
+    async def work(tx: AsyncManagedTransaction) -> Record:
+        await entities.update_tx(db, tx, Label.REGISTERED_MODEL, model_id, {}, actor=actor)
+        row = await db.fetch_one(
+            tx, "registry/remove_alias", _REMOVE_ALIAS, modelId=model_id, alias=alias, at=now_ms()
+        )
+        if row is None:
+            raise NotFound(f"alias {alias!r} is not set on this model", field="alias")
+        item: Record = row["item"]
+        return item
+
+    return await db.write(work)
+
+
+async def _grouped(
+    db: Database, name: str, text: Any, key: str, ids: list[str], param: str
+) -> dict[str, list[Record]]:
+    async def work(tx: AsyncManagedTransaction) -> list[Record]:
+        return await db.fetch(tx, name, text, **{param: ids})
+
+    out: dict[str, list[Record]] = {i: [] for i in ids}
+    for row in await db.read(work):
+        out[row[key]].append(row)
+    return out
+
+
+async def transitions(db: Database, version_ids: list[str]) -> dict[str, list[Record]]:
+    """Stage histories of many versions in one round trip."""
+    rows = await _grouped(
+        db, "registry/transitions_by_version", _TRANSITIONS, "versionId", version_ids, "versionIds"
+    )
+    return {k: [r["item"] for r in v] for k, v in rows.items()}
+
+
+async def approvals(db: Database, version_ids: list[str]) -> dict[str, list[Record]]:
+    """Approvals of many versions in one round trip."""
+    rows = await _grouped(
+        db, "registry/approvals_by_version", _APPROVALS, "versionId", version_ids, "versionIds"
+    )
+    return {k: [r["item"] for r in v] for k, v in rows.items()}
+
+
+async def aliases_by_model(db: Database, model_ids: list[str]) -> dict[str, list[Record]]:
+    """Alias assignments (current and past) of many models in one round trip."""
+    rows = await _grouped(
+        db, "registry/aliases_by_model", _ALIASES_BY_MODEL, "modelId", model_ids, "modelIds"
+    )
+    return {k: [r["item"] for r in v] for k, v in rows.items()}
+
+
+async def aliases_by_version(db: Database, version_ids: list[str]) -> dict[str, list[str]]:
+    """Current alias names of many versions in one round trip."""
+    rows = await _grouped(
+        db,
+        "registry/aliases_by_version",
+        _ALIASES_BY_VERSION,
+        "versionId",
+        version_ids,
+        "versionIds",
+    )
+    return {k: [r["alias"] for r in v] for k, v in rows.items()}
+
+
+def check_points(points: list[MetricPoint], field: str = "metrics") -> list[MetricPoint]:
+    """Keys and values of metric points must be storable."""
+    for index, point in enumerate(points):
+        where = f"{field}[{index}]"
+        check_key(point.key, where)
+        check_scalar(float(point.value), where)
+    return points
+
+
+async def record_metrics_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    kind: Label,
+    owner_id: str,
+    points: list[MetricPoint],
+    *,
+    actor: str,
+) -> Record:
+    """Append points to the owner's history and set the latest value of each key (``m.<key>``)."""
+    latest: dict[str, Any] = {}
+    for point in sorted(points, key=lambda p: (p.step or 0, p.timestamp or 0)):
+        latest[METRIC_PREFIX + point.key] = float(point.value)
+    node = await entities.update_tx(db, tx, kind, owner_id, latest, actor=actor)
+    if points:
+        await db.fetch(
+            tx,
+            "registry/add_metric_points",
+            _ADD_POINTS,
+            ownerId=owner_id,
+            points=[
+                {"key": p.key, "value": float(p.value), "step": p.step, "timestamp": p.timestamp}
+                for p in points
+            ],
+        )
+    return node
+
+
+async def metric_points(db: Database, owner_ids: list[str]) -> dict[str, list[Record]]:
+    """Metric histories of many owners in one round trip."""
+    rows = await _grouped(
+        db, "registry/metric_points_by_owner", _POINTS, "ownerId", owner_ids, "ownerIds"
+    )
+    return {k: [r["point"] for r in v] for k, v in rows.items()}
+
+
+async def write_entity(
+    db: Database,
+    kind: Label,
+    props: dict[str, Any],
+    points: list[MetricPoint],
+    *,
+    actor: str,
+    entity_id: str | None = None,
+    parent_id: str | None = None,
+) -> Record:
+    """Create (no ``entity_id``) or update an entity and append metric points (one transaction)."""
+    check_points(points)
+
+    async def work(tx: AsyncManagedTransaction) -> Record:
+        if entity_id is None:
+            node = await entities.create_tx(db, tx, kind, props, actor=actor, parent_id=parent_id)
+        else:
+            node = await entities.update_tx(db, tx, kind, entity_id, props, actor=actor)
+        if points:
+            node = await record_metrics_tx(db, tx, kind, node["id"], points, actor=actor)
+        return node
+
+    return await db.write(work)

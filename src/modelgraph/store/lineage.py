@@ -1,0 +1,614 @@
+"""Lineage questions: trace (upstream), impact (downstream), the lineage subgraph, diff and gaps.
+
+Every traversal is one bounded variable-length pattern (``ANY SHORTEST`` over
+``CONSUMED_BY|PRODUCED`` plus the ``DEPLOYED_AS`` hop) in a fixed query file per direction:
+each distinct node comes back once, with its shortest distance and one shortest path.
+
+Ref grammar (``resolve``), tried together; an id match wins, otherwise the match must be unique:
+
+    <id>                     any entity by id
+    <name>                   a Deployment, Dataset, RegisteredModel, Experiment,
+                             ServingEnvironment or Execution by name
+    <parent>:<version>       a ModelVersion (model:version) or DatasetVersion (dataset:version)
+    <environment>/<name>     a Deployment within its serving environment
+    <model>@<alias>          the ModelVersion holding an alias (at ``as_of``; now when omitted)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from modelgraph.domain.errors import Invalid, NotFound
+from modelgraph.domain.graph import ENV_PREFIX, METRIC_PREFIX, Family, Label, decode_family
+from modelgraph.store.cypher import query
+from modelgraph.store.db import Database, Record
+
+MAX_DEPTH = 50  # the bound written into the query files
+MAX_NODES = 5_000
+DEFAULT_NODES = 1_000
+MAX_REF_LENGTH = 600
+
+_RESOLVE = query("lineage/resolve")
+_IMPACT_COUNTS = query("lineage/impact_counts")
+_GAP_UNTRAINED = query("lineage/gaps_deployed_without_training_data")
+_GAP_UNAPPROVED = query("lineage/gaps_production_without_approval")
+
+
+class Direction(StrEnum):
+    """Which way to walk lineage edges; each maps to one fixed query file."""
+
+    UPSTREAM = "UPSTREAM"
+    DOWNSTREAM = "DOWNSTREAM"
+    BOTH = "BOTH"
+
+
+_WALK: dict[Direction, tuple[str, LiteralString]] = {
+    Direction.UPSTREAM: ("lineage/upstream", query("lineage/upstream")),
+    Direction.DOWNSTREAM: ("lineage/downstream", query("lineage/downstream")),
+    Direction.BOTH: ("lineage/both", query("lineage/both")),
+}
+
+
+class DeployMode(StrEnum):
+    """Which DEPLOYED_AS edges a walk follows."""
+
+    ANY = "ANY"  # the whole history
+    CURRENT = "CURRENT"  # serving now (until IS NULL)
+    AT = "AT"  # serving at as_of
+
+
+_MIN_TIME, _MAX_TIME = -(2**63), 2**63 - 1
+
+
+def time_window(mode: DeployMode, as_of: int | None) -> dict[str, int]:
+    """Query parameters of the time filter: ``createdMax`` and the DEPLOYED_AS edge window.
+
+    An edge passes when ``since <= edgeHi`` and ``coalesce(until, MAX) > edgeLo``.
+    """
+    created_max = _MAX_TIME if as_of is None else as_of
+    if mode is DeployMode.AT:
+        if as_of is None:
+            raise Invalid("asOf is required", field="asOf")
+        return {"createdMax": created_max, "edgeLo": as_of, "edgeHi": as_of}
+    if mode is DeployMode.CURRENT:
+        return {"createdMax": created_max, "edgeLo": _MAX_TIME - 1, "edgeHi": _MAX_TIME}
+    return {"createdMax": created_max, "edgeLo": _MIN_TIME, "edgeHi": _MAX_TIME}
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The entity a ref names."""
+
+    id: str
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class LineageItem:
+    """One node of a lineage answer: its properties, distance in hops and one shortest path."""
+
+    props: Record
+    distance: int
+    path: list[str]
+    parent_name: str | None = None
+
+    @property
+    def id(self) -> str:
+        return str(self.props["id"])
+
+    @property
+    def kind(self) -> str:
+        return str(self.props.get("kind", ""))
+
+    @property
+    def name(self) -> str:
+        return str(self.props.get("name", ""))
+
+    @property
+    def label(self) -> str:
+        """``parent:name`` for versions, the name otherwise."""
+        if self.parent_name and self.kind in (Label.MODEL_VERSION, Label.DATASET_VERSION):
+            return f"{self.parent_name}:{self.name}"
+        return self.name
+
+
+@dataclass(frozen=True)
+class LineageEdge:
+    """One relationship between two returned nodes."""
+
+    source: str
+    target: str
+    type: str
+    role: str | None = None
+    since: int | None = None
+    until: int | None = None
+    by: str | None = None
+
+
+@dataclass
+class LineageGraph:
+    """A lineage subgraph: the root, nodes ordered by distance, edges among them."""
+
+    root: LineageItem
+    items: list[LineageItem]
+    edges: list[LineageEdge]
+    truncated: bool
+    direction: Direction
+    as_of: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form (CLI ``--json``): typed maps decoded, nodes by distance."""
+        return {
+            "root": _item_dict(self.root),
+            "direction": self.direction.value,
+            "asOf": self.as_of,
+            "truncated": self.truncated,
+            "served": [
+                {"version": v.label, "id": v.id, "since": e.since, "until": e.until, "by": e.by}
+                for v, e in self.served()
+            ],
+            "nodes": [_item_dict(i) for i in self.items],
+            "edges": [dataclasses.asdict(e) for e in self.edges],
+        }
+
+    def of_kind(self, kind: Label) -> list[LineageItem]:
+        """Returned nodes of one kind."""
+        return [item for item in self.items if item.kind == kind.value]
+
+    def served(self) -> list[tuple[LineageItem, LineageEdge]]:
+        """For a Deployment root: the version(s) serving it (now, or at ``as_of``), newest first."""
+        by_id = {item.id: item for item in self.items}
+        pairs = [
+            (by_id[e.source], e)
+            for e in self.edges
+            if e.type == "DEPLOYED_AS" and e.target == self.root.id and e.source in by_id
+        ]
+        return sorted(pairs, key=lambda pair: -(pair[1].since or 0))
+
+
+@dataclass
+class ImpactCounts:
+    """How many nodes of each kind depend on the root."""
+
+    root_id: str
+    counts: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {"rootId": self.root_id, "counts": self.counts, "total": sum(self.counts.values())}
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """One key whose value differs between two versions (``None`` where absent)."""
+
+    key: str
+    change: str  # ADDED | REMOVED | CHANGED
+    a: Any
+    b: Any
+
+
+@dataclass(frozen=True)
+class SetDiff:
+    """Members only in A (removed), only in B (added), and in both."""
+
+    added: list[str]
+    removed: list[str]
+    common: list[str]
+
+
+@dataclass
+class LineageDiff:
+    """What differs between the lineage of two model versions."""
+
+    a: LineageItem
+    b: LineageItem
+    datasets: SetDiff
+    dataset_versions: SetDiff
+    executions: SetDiff
+    libraries: SetDiff
+    hyperparameters: list[ValueChange]
+    environment: list[ValueChange]
+    metrics: list[ValueChange]
+
+
+@dataclass
+class GapItem:
+    """A model version a governance question flags."""
+
+    version: Record
+    model_name: str | None
+    deployments: list[Record] = field(default_factory=list)
+
+
+@dataclass
+class Gaps:
+    """Answers of the governance gap questions."""
+
+    deployed_without_training_data: list[GapItem]
+    production_without_approval: list[GapItem]
+    truncated: bool
+
+
+def _item_dict(item: LineageItem) -> dict[str, Any]:
+    props = item.props
+    out: dict[str, Any] = {
+        "id": item.id,
+        "kind": item.kind,
+        "name": item.name,
+        "label": item.label,
+        "distance": item.distance,
+        "path": item.path,
+        "state": props.get("state"),
+        "createdAt": props.get("createdAt"),
+    }
+    plain = {
+        k: v
+        for k, v in props.items()
+        if "." not in k and k not in out and k not in ("kind", "parentId", "featuresJson")
+    }
+    out["properties"] = dict(sorted(plain.items()))
+    hyper = decode_family(props, Family.HYPERPARAMETERS)
+    if hyper:
+        out["hyperparameters"] = {k: v for k, (_, v) in hyper.items()}
+    for key, prefix in (("metrics", METRIC_PREFIX), ("environment", ENV_PREFIX)):
+        found = _prefixed(props, prefix)
+        if found:
+            out[key] = dict(sorted(found.items()))
+    return out
+
+
+def parse_ref(ref: str) -> dict[str, str | None]:
+    """Query parameters for every reading of ``ref`` (see the module docstring)."""
+    ref = ref.strip()
+    if not ref or len(ref) > MAX_REF_LENGTH:
+        raise Invalid(f"a ref is 1-{MAX_REF_LENGTH} characters", field="ref")
+    params: dict[str, str | None] = {
+        "ref": ref,
+        "versionParent": None,
+        "version": None,
+        "environment": None,
+        "deployment": None,
+        "aliasModel": None,
+        "alias": None,
+    }
+    if ":" in ref:
+        # Version names rarely hold ':' while model names may: split at the last one.
+        parent, _, version = ref.rpartition(":")
+        params.update(versionParent=parent, version=version)
+    if "/" in ref:
+        environment, _, deployment = ref.partition("/")
+        params.update(environment=environment, deployment=deployment)
+    if "@" in ref:
+        model, _, alias = ref.rpartition("@")
+        params.update(aliasModel=model, alias=alias)
+    return params
+
+
+async def resolve_tx(
+    db: Database, tx: AsyncManagedTransaction, ref: str, as_of: int | None = None
+) -> Resolved:
+    """The one entity ``ref`` names, or NotFound / Invalid (ambiguous)."""
+    rows = await db.fetch(tx, "lineage/resolve", _RESOLVE, asOf=as_of, **parse_ref(ref))
+    if not rows:
+        raise NotFound(f"nothing matches ref {ref!r}", field="ref")
+    if rows[0]["rank"] == 0 or len(rows) == 1:
+        row = rows[0]
+        return Resolved(id=row["id"], kind=row["kind"], name=row["name"] or "")
+    names = ", ".join(f"{r['kind']} {r['id']}" for r in rows[:5])
+    raise Invalid(f"ref {ref!r} is ambiguous ({names}); use an id", field="ref")
+
+
+async def resolve(db: Database, ref: str, as_of: int | None = None) -> Resolved:
+    """Resolve a ref in its own read transaction."""
+
+    async def work(tx: AsyncManagedTransaction) -> Resolved:
+        return await resolve_tx(db, tx, ref, as_of)
+
+    return await db.read(work)
+
+
+def check_bounds(max_depth: int, limit: int) -> None:
+    """maxDepth within the hard cap, first within the node cap, or INVALID_ARGUMENT."""
+    if not 1 <= max_depth <= MAX_DEPTH:
+        raise Invalid(f"maxDepth must be 1-{MAX_DEPTH}", field="maxDepth")
+    if not 1 <= limit <= MAX_NODES:
+        raise Invalid(f"first must be 1-{MAX_NODES}", field="first")
+
+
+def _item(row: Mapping[str, Any]) -> LineageItem:
+    return LineageItem(
+        props=row["node"],
+        distance=int(row["distance"]),
+        path=list(row["path"]),
+        parent_name=row.get("parentName"),
+    )
+
+
+async def walk_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    root_id: str,
+    direction: Direction,
+    *,
+    deploy_mode: DeployMode,
+    max_depth: int = MAX_DEPTH,
+    limit: int = DEFAULT_NODES,
+    as_of: int | None = None,
+    node_types: Sequence[Label] | None = None,
+    stop_kinds: Sequence[Label] = (),
+    stop_ids: Sequence[str] = (),
+    live_only: bool = False,
+) -> LineageGraph:
+    """Run one direction's traversal from an entity id inside ``tx``."""
+    check_bounds(max_depth, limit)
+    name, text = _WALK[direction]
+    row = await db.fetch_one(
+        tx,
+        name,
+        text,
+        id=root_id,
+        maxDepth=max_depth,
+        limit=limit,
+        nodeTypes=[k.value for k in node_types] if node_types else None,
+        stopKinds=[k.value for k in stop_kinds],
+        stopIds=list(stop_ids),
+        liveOnly=live_only,
+        **time_window(deploy_mode, as_of),
+    )
+    if row is None:
+        raise NotFound(f"no entity with id {root_id!r}", field="ref")
+    root = LineageItem(
+        props=row["root"], distance=0, path=[root_id], parent_name=row["rootParentName"]
+    )
+    return LineageGraph(
+        root=root,
+        items=[_item(r) for r in row["items"]],
+        edges=[LineageEdge(**e) for e in row["edges"]],
+        truncated=bool(row["truncated"]),
+        direction=direction,
+        as_of=as_of,
+    )
+
+
+def _deploy_mode(direction: Direction, as_of: int | None, live_only: bool) -> DeployMode:
+    if as_of is not None:
+        return DeployMode.AT
+    # Upstream from a Deployment means the version serving it now; downstream, every
+    # deployment that ever served (history) unless only live consumers are asked for.
+    if direction is Direction.UPSTREAM or live_only:
+        return DeployMode.CURRENT
+    return DeployMode.ANY
+
+
+async def lineage(
+    db: Database,
+    ref: str,
+    direction: Direction = Direction.UPSTREAM,
+    *,
+    max_depth: int = 10,
+    limit: int = DEFAULT_NODES,
+    as_of: int | None = None,
+    node_types: Sequence[Label] | None = None,
+    stop_kinds: Sequence[Label] = (),
+    stop_ids: Sequence[str] = (),
+    live_only: bool = False,
+) -> LineageGraph:
+    """The lineage subgraph around ``ref`` for drawing; ``truncated`` when a cap was hit."""
+    check_bounds(max_depth, limit)
+
+    async def work(tx: AsyncManagedTransaction) -> LineageGraph:
+        root = await resolve_tx(db, tx, ref, as_of)
+        return await walk_tx(
+            db,
+            tx,
+            root.id,
+            direction,
+            deploy_mode=_deploy_mode(direction, as_of, live_only),
+            max_depth=max_depth,
+            limit=limit,
+            as_of=as_of,
+            node_types=node_types,
+            stop_kinds=stop_kinds,
+            stop_ids=stop_ids,
+            live_only=live_only,
+        )
+
+    return await db.read(work)
+
+
+async def trace(
+    db: Database,
+    ref: str,
+    *,
+    as_of: int | None = None,
+    max_depth: int = MAX_DEPTH,
+    limit: int = DEFAULT_NODES,
+) -> LineageGraph:
+    """Everything ``ref`` (a Deployment or a ModelVersion, typically) came from."""
+    return await lineage(db, ref, Direction.UPSTREAM, max_depth=max_depth, limit=limit, as_of=as_of)
+
+
+async def impact(
+    db: Database,
+    ref: str,
+    *,
+    as_of: int | None = None,
+    live_only: bool = False,
+    max_depth: int = MAX_DEPTH,
+    limit: int = DEFAULT_NODES,
+    node_types: Sequence[Label] | None = None,
+) -> LineageGraph:
+    """Everything that depends on ``ref`` (a Dataset or DatasetVersion, typically)."""
+    return await lineage(
+        db,
+        ref,
+        Direction.DOWNSTREAM,
+        max_depth=max_depth,
+        limit=limit,
+        as_of=as_of,
+        live_only=live_only,
+        node_types=node_types,
+    )
+
+
+async def impact_counts(
+    db: Database,
+    ref: str,
+    *,
+    as_of: int | None = None,
+    live_only: bool = False,
+    max_depth: int = MAX_DEPTH,
+) -> ImpactCounts:
+    """How many nodes of each kind depend on ``ref``, without their payload."""
+    check_bounds(max_depth, 1)
+
+    async def work(tx: AsyncManagedTransaction) -> ImpactCounts:
+        root = await resolve_tx(db, tx, ref, as_of)
+        row = await db.fetch_one(
+            tx,
+            "lineage/impact_counts",
+            _IMPACT_COUNTS,
+            id=root.id,
+            maxDepth=max_depth,
+            liveOnly=live_only,
+            **time_window(_deploy_mode(Direction.DOWNSTREAM, as_of, live_only), as_of),
+        )
+        counts = {c["kind"]: int(c["count"]) for c in row["counts"]} if row else {}
+        return ImpactCounts(root_id=root.id, counts=counts)
+
+    return await db.read(work)
+
+
+def _value_changes(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[ValueChange]:
+    out = []
+    for key in sorted(set(a) | set(b)):
+        if key not in b:
+            out.append(ValueChange(key, "REMOVED", a[key], None))
+        elif key not in a:
+            out.append(ValueChange(key, "ADDED", None, b[key]))
+        elif a[key] != b[key]:
+            out.append(ValueChange(key, "CHANGED", a[key], b[key]))
+    return out
+
+
+def _set_diff(a: set[str], b: set[str]) -> SetDiff:
+    return SetDiff(added=sorted(b - a), removed=sorted(a - b), common=sorted(a & b))
+
+
+@dataclass
+class _Profile:
+    datasets: set[str]
+    dataset_versions: set[str]
+    executions: set[str]
+    libraries: set[str]
+    hyperparameters: dict[str, Any]
+    environment: dict[str, Any]
+    metrics: dict[str, Any]
+
+
+def _profile(graph: LineageGraph) -> _Profile:
+    """What a version's lineage says about it; producing runs are those one hop upstream."""
+    producers = sorted(
+        (i for i in graph.of_kind(Label.EXECUTION) if i.distance == 1),
+        key=lambda i: (i.props.get("startTime") or 0, i.id),
+    )
+    hyper: dict[str, Any] = {}
+    env: dict[str, Any] = {}
+    metrics: dict[str, Any] = {}
+    libraries: set[str] = set()
+    for run in producers:
+        hyper.update(
+            {k: v for k, (_, v) in decode_family(run.props, Family.HYPERPARAMETERS).items()}
+        )
+        env.update(_prefixed(run.props, ENV_PREFIX))
+        metrics.update(_prefixed(run.props, METRIC_PREFIX))
+        libraries.update(run.props.get("libraries") or [])
+    # The version's own latest metrics win over its runs'.
+    metrics.update(_prefixed(graph.root.props, METRIC_PREFIX))
+    dataset_versions = graph.of_kind(Label.DATASET_VERSION)
+    return _Profile(
+        datasets={i.parent_name or i.name for i in dataset_versions},
+        dataset_versions={i.label for i in dataset_versions},
+        executions={i.name for i in graph.of_kind(Label.EXECUTION)},
+        libraries=libraries,
+        hyperparameters=hyper,
+        environment=env,
+        metrics=metrics,
+    )
+
+
+def _prefixed(props: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    return {k[len(prefix) :]: v for k, v in props.items() if k.startswith(prefix)}
+
+
+async def diff(db: Database, version_a: str, version_b: str) -> LineageDiff:
+    """Datasets, dataset versions, runs, hyperparameters, environment and metrics that differ."""
+
+    async def work(tx: AsyncManagedTransaction) -> tuple[LineageGraph, LineageGraph]:
+        graphs = []
+        for ref, fld in ((version_a, "versionA"), (version_b, "versionB")):
+            root = await resolve_tx(db, tx, ref)
+            if root.kind != Label.MODEL_VERSION.value:
+                raise Invalid(f"{ref!r} is a {root.kind}, not a ModelVersion", field=fld)
+            graphs.append(
+                await walk_tx(
+                    db,
+                    tx,
+                    root.id,
+                    Direction.UPSTREAM,
+                    deploy_mode=DeployMode.CURRENT,
+                    limit=MAX_NODES,
+                )
+            )
+        return graphs[0], graphs[1]
+
+    graph_a, graph_b = await db.read(work)
+    pa, pb = _profile(graph_a), _profile(graph_b)
+    return LineageDiff(
+        a=graph_a.root,
+        b=graph_b.root,
+        datasets=_set_diff(pa.datasets, pb.datasets),
+        dataset_versions=_set_diff(pa.dataset_versions, pb.dataset_versions),
+        executions=_set_diff(pa.executions, pb.executions),
+        libraries=_set_diff(pa.libraries, pb.libraries),
+        hyperparameters=_value_changes(pa.hyperparameters, pb.hyperparameters),
+        environment=_value_changes(pa.environment, pb.environment),
+        metrics=_value_changes(pa.metrics, pb.metrics),
+    )
+
+
+async def gaps(db: Database, limit: int = 100) -> Gaps:
+    """Deployed versions without training data; PRODUCTION versions without an approval."""
+    if not 1 <= limit <= MAX_NODES:
+        raise Invalid(f"first must be 1-{MAX_NODES}", field="first")
+
+    async def work(tx: AsyncManagedTransaction) -> tuple[list[Record], list[Record]]:
+        untrained = await db.fetch(
+            tx, "lineage/gaps_deployed_without_training_data", _GAP_UNTRAINED, limit=limit
+        )
+        unapproved = await db.fetch(
+            tx, "lineage/gaps_production_without_approval", _GAP_UNAPPROVED, limit=limit
+        )
+        return untrained, unapproved
+
+    untrained, unapproved = await db.read(work)
+
+    def items(rows: list[Record]) -> list[GapItem]:
+        return [
+            GapItem(version=r["version"], model_name=r["modelName"], deployments=r["deployments"])
+            for r in rows[:limit]
+        ]
+
+    return Gaps(
+        deployed_without_training_data=items(untrained),
+        production_without_approval=items(unapproved),
+        truncated=len(untrained) > limit or len(unapproved) > limit,
+    )

@@ -1,0 +1,154 @@
+"""Registering a model in one transaction: model, version, artifact, training run, lineage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from modelgraph.domain.errors import Conflict, FailedPrecondition, Invalid, NotFound
+from modelgraph.domain.graph import Label, State
+from modelgraph.domain.registry import ExecutionType
+from modelgraph.store import entities, executions, governance
+from modelgraph.store.db import Database, Record
+
+
+@dataclass(frozen=True)
+class DatasetRef:
+    """A dataset version by id, or by dataset name + version name; ``role`` defaults to train."""
+
+    id: str | None = None
+    dataset_name: str | None = None
+    version: str | None = None
+    role: str = "train"
+
+
+@dataclass
+class TrainingRun:
+    """The run that produced the version: Execution properties, metrics and consumed data."""
+
+    props: dict[str, Any] = field(default_factory=dict)
+    metrics: list[governance.MetricPoint] = field(default_factory=list)
+    inputs: list[DatasetRef] = field(default_factory=list)
+    experiment_id: str | None = None
+
+
+@dataclass
+class Registration:
+    """What ``register_model`` writes; property maps are validated graph encodings."""
+
+    model_name: str
+    version_name: str
+    model_props: dict[str, Any] = field(default_factory=dict)
+    version_props: dict[str, Any] = field(default_factory=dict)
+    artifact_props: dict[str, Any] | None = None
+    run: TrainingRun | None = None
+    version_metrics: list[governance.MetricPoint] = field(default_factory=list)
+
+
+@dataclass
+class Registered:
+    """The nodes ``register_model`` created or found."""
+
+    model: Record
+    version: Record
+    artifact: Record | None
+    execution: Record | None
+
+
+async def resolve_dataset_ref(
+    db: Database, tx: AsyncManagedTransaction, ref: DatasetRef, field: str
+) -> Record:
+    """The dataset version a reference names, or NotFound / INVALID_ARGUMENT."""
+    if ref.id is not None:
+        return await entities.require_tx(db, tx, ref.id, Label.DATASET_VERSION, field)
+    if ref.dataset_name is None or ref.version is None:
+        raise Invalid("give a dataset version id, or datasetName and version", field=field)
+    node = await entities.get_by_name_tx(
+        db, tx, Label.DATASET_VERSION, ref.version, ref.dataset_name
+    )
+    if node is None:
+        raise NotFound(
+            f"no dataset version {ref.version!r} of dataset {ref.dataset_name!r}", field=field
+        )
+    return node
+
+
+async def register_model(db: Database, reg: Registration, *, actor: str) -> Registered:
+    """Upsert the model by name, create version (+ artifact, + training run) in one transaction.
+
+    An existing model is reused as is (its properties are not changed); every reference is
+    resolved before the first write, and any failure rolls the whole registration back.
+    """
+
+    async def work(tx: AsyncManagedTransaction) -> Registered:
+        inputs: list[tuple[Record, str]] = []
+        if reg.run is not None:
+            for index, ref in enumerate(reg.run.inputs):
+                where = f"training.datasets[{index}]"
+                inputs.append((await resolve_dataset_ref(db, tx, ref, where), ref.role))
+            if reg.run.experiment_id is not None:
+                await entities.require_tx(
+                    db, tx, reg.run.experiment_id, Label.EXPERIMENT, "training.experimentId"
+                )
+        model = await entities.get_by_name_tx(db, tx, Label.REGISTERED_MODEL, reg.model_name)
+        if model is not None and model.get("state") == State.ARCHIVED.value:
+            raise FailedPrecondition(
+                f"model {reg.model_name!r} is archived; unarchive it first", field="modelName"
+            )
+        if model is None:
+            model = await entities.create_tx(
+                db,
+                tx,
+                Label.REGISTERED_MODEL,
+                {**reg.model_props, "name": reg.model_name},
+                actor=actor,
+            )
+        version = await entities.create_tx(
+            db,
+            tx,
+            Label.MODEL_VERSION,
+            {**reg.version_props, "name": reg.version_name},
+            actor=actor,
+            parent_id=model["id"],
+        )
+        if reg.version_metrics:
+            version = await governance.record_metrics_tx(
+                db, tx, Label.MODEL_VERSION, version["id"], reg.version_metrics, actor=actor
+            )
+        artifact = None
+        if reg.artifact_props is not None:
+            artifact_props = {"name": reg.version_name, **reg.artifact_props}
+            artifact = await entities.create_tx(
+                db, tx, Label.MODEL_ARTIFACT, artifact_props, actor=actor, parent_id=version["id"]
+            )
+        execution = None
+        if reg.run is not None:
+            run_props = {
+                "name": f"train {reg.model_name} {reg.version_name}",
+                "type": ExecutionType.TRAINING.value,
+                **reg.run.props,
+            }
+            execution = await entities.create_tx(
+                db,
+                tx,
+                Label.EXECUTION,
+                run_props,
+                actor=actor,
+                parent_id=reg.run.experiment_id,
+            )
+            if reg.run.metrics:
+                execution = await governance.record_metrics_tx(
+                    db, tx, Label.EXECUTION, execution["id"], reg.run.metrics, actor=actor
+                )
+            for node, role in inputs:
+                await executions.add_input_tx(db, tx, execution["id"], node["id"], role)
+            await executions.add_output_tx(db, tx, execution["id"], version["id"])
+        return Registered(model=model, version=version, artifact=artifact, execution=execution)
+
+    try:
+        return await db.write(work)
+    except Conflict:
+        # A concurrent registration may have created the model first: retry once as an upsert.
+        return await db.write(work)

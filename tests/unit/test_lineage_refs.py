@@ -1,0 +1,41 @@
+"""The ref grammar and the time window of lineage queries (no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from modelgraph.domain.errors import Invalid
+from modelgraph.store.lineage import DeployMode, parse_ref, time_window
+
+
+def test_every_reading_of_a_ref_is_offered() -> None:
+    p = parse_ref(" customer-churn-prediction:v2 ")
+    assert p["ref"] == "customer-churn-prediction:v2"
+    assert (p["versionParent"], p["version"]) == ("customer-churn-prediction", "v2")
+    assert p["environment"] is None and p["aliasModel"] is None
+    p = parse_ref("prod-openshift/churn-prod")
+    assert (p["environment"], p["deployment"]) == ("prod-openshift", "churn-prod")
+    p = parse_ref("customer-churn-prediction@champion")
+    assert (p["aliasModel"], p["alias"]) == ("customer-churn-prediction", "champion")
+    # a model name holding ':' still works: the version is after the last one
+    assert parse_ref("team:model:v1")["versionParent"] == "team:model"
+
+
+@pytest.mark.parametrize("ref", ["", "   ", "x" * 601])
+def test_empty_or_huge_refs_are_invalid(ref: str) -> None:
+    with pytest.raises(Invalid):
+        parse_ref(ref)
+
+
+def test_time_window_per_mode() -> None:
+    top = 2**63 - 1
+    assert time_window(DeployMode.ANY, None) == {
+        "createdMax": top,
+        "edgeLo": -(2**63),
+        "edgeHi": top,
+    }
+    now = time_window(DeployMode.CURRENT, None)
+    assert now["edgeLo"] == top - 1  # only open edges (until null -> MAX) pass
+    assert time_window(DeployMode.AT, 5) == {"createdMax": 5, "edgeLo": 5, "edgeHi": 5}
+    with pytest.raises(Invalid):
+        time_window(DeployMode.AT, None)

@@ -1,0 +1,83 @@
+"""Filter inputs become store filter trees; the stage workflow allows the documented moves."""
+
+from __future__ import annotations
+
+import pytest
+
+from modelgraph.domain.errors import Invalid
+from modelgraph.domain.registry import Stage, transition_allowed
+from modelgraph.graphql.filters import (
+    FilterOp,
+    KeyCondition,
+    ModelVersionField,
+    ModelVersionFilter,
+    RegisteredModelField,
+    RegisteredModelFilter,
+    to_filter,
+)
+from modelgraph.store.listing import And, Not, Op, Or, Predicate
+
+
+def test_field_tag_and_key_conditions() -> None:
+    flt = RegisteredModelFilter(
+        or_=[
+            RegisteredModelFilter(field=RegisteredModelField.OWNER, op=FilterOp.EQ, value="risk"),
+            RegisteredModelFilter(tag="regulated"),
+        ],
+        not_=RegisteredModelFilter(field=RegisteredModelField.STATE, op=FilterOp.EQ, value="X"),
+    )
+    assert to_filter(flt) == And(
+        [
+            Or([Predicate("owner", Op.EQ, "risk"), Predicate("tags", Op.HAS, "regulated")]),
+            Not(Predicate("state", Op.EQ, "X")),
+        ]
+    )
+    metric = ModelVersionFilter(metric=KeyCondition(key="accuracy", op=FilterOp.GT, value=0.9))
+    assert to_filter(metric) == Predicate("m.accuracy", Op.GT, 0.9)
+    cp = ModelVersionFilter(custom_property=KeyCondition(key="team", op=FilterOp.IN, value=["a"]))
+    assert to_filter(cp) == Predicate("cp.team", Op.IN, ["a"])
+    hp = ModelVersionFilter(hyperparameter=KeyCondition(key="depth", op=FilterOp.EXISTS))
+    assert to_filter(hp) == Predicate("hp.depth", Op.EXISTS)
+
+
+def test_case_insensitive_and_like_become_anchored_regexes() -> None:
+    ieq = ModelVersionFilter(field=ModelVersionField.NAME, op=FilterOp.IEQ, value="a.b")
+    assert to_filter(ieq) == Predicate("name", Op.MATCHES, "(?is)a\\.b")
+    ilike = ModelVersionFilter(field=ModelVersionField.NAME, op=FilterOp.ILIKE, value="v%")
+    assert to_filter(ilike) == Predicate("name", Op.MATCHES, "(?is)v.*")
+
+
+def test_list_fields_use_membership() -> None:
+    flt = ModelVersionFilter(field=ModelVersionField.TAGS, op=FilterOp.NE, value="x")
+    assert to_filter(flt) == Predicate("tags", Op.HAS, "x", negate=True)
+    with pytest.raises(Invalid):
+        to_filter(ModelVersionFilter(field=ModelVersionField.TAGS, op=FilterOp.LT, value="x"))
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        ModelVersionFilter(),
+        ModelVersionFilter(field=ModelVersionField.NAME),
+        ModelVersionFilter(op=FilterOp.EQ, value="x"),
+        ModelVersionFilter(field=ModelVersionField.NAME, op=FilterOp.IN, value="x"),
+        ModelVersionFilter(field=ModelVersionField.NAME, op=FilterOp.EQ, value={"a": 1}),
+        ModelVersionFilter(field=ModelVersionField.NAME, op=FilterOp.EQ, value=None),
+        ModelVersionFilter(field=ModelVersionField.NAME, op=FilterOp.EQ, value=2**70),
+        ModelVersionFilter(field=ModelVersionField.NAME, op=FilterOp.STARTS_WITH, value=1),
+        ModelVersionFilter(field=ModelVersionField.NAME, op=FilterOp.ILIKE, value=1),
+        ModelVersionFilter(metric=KeyCondition(key="bad'key", op=FilterOp.EQ, value=1)),
+        ModelVersionFilter(and_=[]),
+    ],
+)
+def test_malformed_filters_are_invalid(flt: ModelVersionFilter) -> None:
+    with pytest.raises(Invalid):
+        to_filter(flt)
+
+
+def test_stage_moves() -> None:
+    d, s, p, a = Stage.DEVELOPMENT, Stage.STAGING, Stage.PRODUCTION, Stage.ARCHIVED
+    allowed = {(d, s), (s, p), (s, d), (p, d), (a, d), (d, a), (s, a), (p, a)}
+    for current in Stage:
+        for target in Stage:
+            assert transition_allowed(current, target) == ((current, target) in allowed)
