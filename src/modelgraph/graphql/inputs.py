@@ -43,8 +43,8 @@ MAX_LIST_ITEMS = 1000
 class MetricInput:
     key: str
     value: float
-    step: Long | None = None  # type: ignore[valid-type]
-    timestamp: Timestamp | None = None  # type: ignore[valid-type]
+    step: Long | None = None
+    timestamp: Timestamp | None = None
 
 
 @strawberry.input
@@ -103,9 +103,9 @@ class ModelVersionUpdate(EntityUpdate):
     vcs_commit: str | None = None
     vcs_repo_url: str | None = None
     vcs_branch: str | None = None
-    model_size_bytes: Long | None = None  # type: ignore[valid-type]
+    model_size_bytes: Long | None = None
     inference_latency_ms: float | None = None
-    training_time_ms: Long | None = None  # type: ignore[valid-type]
+    training_time_ms: Long | None = None
     metrics: list[MetricInput] | None = strawberry.field(
         default=None, description="Appended to the history; the latest value is kept too."
     )
@@ -121,7 +121,7 @@ class ModelArtifactUpdate(EntityUpdate):
     uri: str | None = None
     model_format_name: str | None = None
     model_format_version: str | None = None
-    size_bytes: Long | None = None  # type: ignore[valid-type]
+    size_bytes: Long | None = None
     digest: str | None = None
     storage_key: str | None = None
     storage_path: str | None = None
@@ -161,8 +161,8 @@ class DatasetCreate(DatasetUpdate):
 class DatasetVersionUpdate(EntityUpdate):
     uri: str | None = None
     format: str | None = None
-    rows: Long | None = None  # type: ignore[valid-type]
-    bytes: Long | None = None  # type: ignore[valid-type]
+    rows: Long | None = None
+    bytes: Long | None = None
     digest: str | None = None
     features: list[FeatureInput] | None = strawberry.field(
         default=None, description="Replaces the feature list (names, types, importance)."
@@ -178,8 +178,8 @@ class DatasetVersionCreate(DatasetVersionUpdate):
 class ExecutionUpdate(EntityUpdate):
     type: ExecutionTypeEnum | None = None  # type: ignore[valid-type]
     status: ExecutionStatusEnum | None = None  # type: ignore[valid-type]
-    start_time: Timestamp | None = None  # type: ignore[valid-type]
-    end_time: Timestamp | None = None  # type: ignore[valid-type]
+    start_time: Timestamp | None = None
+    end_time: Timestamp | None = None
     tuning_method: TuningMethodEnum | None = None  # type: ignore[valid-type]
     trials: JSON | None = strawberry.field(default=None, description="Tuning trials (JSON).")
     vcs_commit: str | None = None

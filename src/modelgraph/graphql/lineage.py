@@ -28,7 +28,7 @@ from modelgraph.graphql import loaders
 from modelgraph.graphql import types as t
 from modelgraph.graphql.context import Info
 from modelgraph.graphql.inputs import FeatureInput, KeyValueInput, MetricInput
-from modelgraph.graphql.scalars import JSON, Long, Timestamp
+from modelgraph.graphql.scalars import JSON, Long, Timestamp, timestamp
 from modelgraph.graphql.values import TypedValue, TypedValueInput, from_properties
 from modelgraph.store import lineage as store
 from modelgraph.store import lineage_log
@@ -73,7 +73,7 @@ class LineageNode:
         description="Ids of one shortest path, root first, this node last."
     )
     state: t.EntityState  # type: ignore[valid-type]
-    created_at: Timestamp | None  # type: ignore[valid-type]
+    created_at: Timestamp | None
     _props: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
 
     @classmethod
@@ -132,19 +132,19 @@ class LineageNode:
         return self._get("status")  # type: ignore[no-any-return]
 
     @strawberry.field
-    def start_time(self) -> Timestamp | None:  # type: ignore[valid-type]
+    def start_time(self) -> Timestamp | None:
         return self._get("startTime")  # type: ignore[no-any-return]
 
     @strawberry.field
-    def end_time(self) -> Timestamp | None:  # type: ignore[valid-type]
+    def end_time(self) -> Timestamp | None:
         return self._get("endTime")  # type: ignore[no-any-return]
 
     @strawberry.field(description="DatasetVersion: number of rows.")
-    def rows(self) -> Long | None:  # type: ignore[valid-type]
+    def rows(self) -> Long | None:
         return self._get("rows")  # type: ignore[no-any-return]
 
     @strawberry.field(description="DatasetVersion: size in bytes.")
-    def bytes(self) -> Long | None:  # type: ignore[valid-type]
+    def bytes(self) -> Long | None:
         return self._get("bytes")  # type: ignore[no-any-return]
 
     @strawberry.field(description="DatasetVersion: feature names.")
@@ -183,8 +183,8 @@ class LineageEdge:
     target: strawberry.ID
     type: str = strawberry.field(description="CONSUMED_BY, PRODUCED, DEPLOYED_AS or HAS_VERSION.")
     role: str | None = strawberry.field(default=None, description="CONSUMED_BY: the input role.")
-    since: Timestamp | None = None  # type: ignore[valid-type]
-    until: Timestamp | None = None  # type: ignore[valid-type]
+    since: Timestamp | None = None
+    until: Timestamp | None = None
     by: str | None = None
 
     @classmethod
@@ -195,8 +195,8 @@ class LineageEdge:
             target=strawberry.ID(edge.target),
             type=edge.type,
             role=edge.role,
-            since=edge.since,
-            until=edge.until,
+            since=timestamp(edge.since),
+            until=timestamp(edge.until),
             by=edge.by,
         )
 
@@ -204,8 +204,8 @@ class LineageEdge:
 @strawberry.type(description="A version serving a deployment (DEPLOYED_AS) for a period.")
 class ServedVersion:
     version: LineageNode
-    since: Timestamp | None  # type: ignore[valid-type]
-    until: Timestamp | None  # type: ignore[valid-type]
+    since: Timestamp | None
+    until: Timestamp | None
     by: str | None
 
 
@@ -222,7 +222,7 @@ def _filter(graph: store.LineageGraph, kinds: list[EntityKind] | None) -> list[s
 
 @strawberry.type(description="A lineage subgraph: nodes by distance and the edges among them.")
 class LineageGraph:
-    as_of: Timestamp | None  # type: ignore[valid-type]
+    as_of: Timestamp | None
     truncated: bool = strawberry.field(
         description="A depth or node cap was hit: more lineage exists than returned."
     )
@@ -231,7 +231,7 @@ class LineageGraph:
     @classmethod
     def of(cls, graph: store.LineageGraph) -> LineageGraph:
         """Wrap a store answer."""
-        return cls(as_of=graph.as_of, truncated=graph.truncated, _graph=graph)
+        return cls(as_of=timestamp(graph.as_of), truncated=graph.truncated, _graph=graph)
 
     @strawberry.field(description="The entity the question started from (distance 0).")
     def root(self) -> LineageNode:
@@ -249,7 +249,10 @@ class LineageGraph:
     def served(self) -> list[ServedVersion]:
         return [
             ServedVersion(
-                version=LineageNode.from_item(item), since=e.since, until=e.until, by=e.by
+                version=LineageNode.from_item(item),
+                since=timestamp(e.since),
+                until=timestamp(e.until),
+                by=e.by,
             )
             for item, e in self._graph.served()
         ]
@@ -372,7 +375,7 @@ class LineageQuery:
         self,
         info: Info,
         ref: str,
-        as_of: Timestamp | None = None,  # type: ignore[valid-type]
+        as_of: Timestamp | None = None,
         max_depth: int = store.MAX_DEPTH,
         first: int = store.DEFAULT_NODES,
     ) -> LineageGraph:
@@ -389,7 +392,7 @@ class LineageQuery:
         self,
         info: Info,
         ref: str,
-        as_of: Timestamp | None = None,  # type: ignore[valid-type]
+        as_of: Timestamp | None = None,
         live_only: bool = False,
         max_depth: int = store.MAX_DEPTH,
         first: int = store.DEFAULT_NODES,
@@ -420,7 +423,7 @@ class LineageQuery:
             strawberry.argument(description="Kinds that are returned but not walked through."),
         ] = None,
         stop_at_ids: list[strawberry.ID] | None = None,
-        as_of: Timestamp | None = None,  # type: ignore[valid-type]
+        as_of: Timestamp | None = None,
         first: int = store.DEFAULT_NODES,
     ) -> LineageGraph:
         graph = await store.lineage(
@@ -473,8 +476,8 @@ class NewDatasetVersionInput:
     version: str
     uri: str | None = None
     format: str | None = None
-    rows: Long | None = None  # type: ignore[valid-type]
-    bytes: Long | None = None  # type: ignore[valid-type]
+    rows: Long | None = None
+    bytes: Long | None = None
     digest: str | None = None
     feature_names: list[str] | None = None
     features: list[FeatureInput] | None = None
@@ -497,8 +500,8 @@ class LogExecutionInput:
     description: str | None = None
     type: t.ExecutionTypeEnum = ExecutionType.OTHER  # type: ignore[valid-type]
     status: t.ExecutionStatusEnum = ExecutionStatus.COMPLETED  # type: ignore[valid-type]
-    start_time: Timestamp | None = None  # type: ignore[valid-type]
-    end_time: Timestamp | None = None  # type: ignore[valid-type]
+    start_time: Timestamp | None = None
+    end_time: Timestamp | None = None
     tuning_method: t.TuningMethodEnum | None = None  # type: ignore[valid-type]
     vcs_commit: str | None = None
     vcs_repo_url: str | None = None

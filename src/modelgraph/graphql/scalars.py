@@ -1,4 +1,8 @@
-"""Custom scalars: 64-bit integers and epoch-millisecond timestamps (GraphQL Int is 32-bit)."""
+"""Custom scalars: 64-bit integers and epoch-millisecond timestamps (GraphQL Int is 32-bit).
+
+The Python types are plain ``NewType``s; their GraphQL definitions live in :data:`SCALAR_MAP`,
+which the schema passes to ``StrawberryConfig``.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,12 @@ from typing import Any, NewType
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types.scalar import ScalarDefinition
 
 _INT64 = 2**63
+
+Long = NewType("Long", int)
+Timestamp = NewType("Timestamp", int)
 
 
 def _parse_long(value: Any) -> int:
@@ -24,18 +32,24 @@ def _parse_long(value: Any) -> int:
     return result
 
 
-Long = strawberry.scalar(
-    NewType("Long", int),
-    serialize=int,
-    parse_value=_parse_long,
-    description="A 64-bit signed integer (accepted as a number or a string of digits).",
-)
+SCALAR_MAP: dict[object, ScalarDefinition] = {
+    Long: strawberry.scalar(
+        name="Long",
+        serialize=int,
+        parse_value=_parse_long,
+        description="A 64-bit signed integer (accepted as a number or a string of digits).",
+    ),
+    Timestamp: strawberry.scalar(
+        name="Timestamp",
+        serialize=int,
+        parse_value=_parse_long,
+        description="Epoch milliseconds (UTC).",
+    ),
+}
 
-Timestamp = strawberry.scalar(
-    NewType("Timestamp", int),
-    serialize=int,
-    parse_value=_parse_long,
-    description="Epoch milliseconds (UTC).",
-)
+__all__ = ["JSON", "SCALAR_MAP", "Long", "Timestamp", "timestamp"]
 
-__all__ = ["JSON", "Long", "Timestamp"]
+
+def timestamp(value: int | None) -> Timestamp | None:
+    """An optional epoch-ms value typed as the Timestamp scalar."""
+    return None if value is None else Timestamp(value)

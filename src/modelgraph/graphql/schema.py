@@ -13,6 +13,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -21,6 +22,7 @@ from modelgraph.graphql.context import Info
 from modelgraph.graphql.errors import ErrorCodes, is_expected
 from modelgraph.graphql.lineage import LineageMutation, LineageQuery
 from modelgraph.graphql.registry import RegistryMutation, RegistryQuery
+from modelgraph.graphql.scalars import SCALAR_MAP
 from modelgraph.store import migrations
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,7 @@ def build_schema() -> strawberry.Schema:
     return ModelGraphSchema(
         query=Query,
         mutation=Mutation,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),

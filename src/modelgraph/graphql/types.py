@@ -80,8 +80,8 @@ class Metric:
 class MetricPoint:
     key: str
     value: float
-    step: Long | None = None  # type: ignore[valid-type]
-    timestamp: Timestamp | None = None  # type: ignore[valid-type]
+    step: Long | None = None
+    timestamp: Timestamp | None = None
 
 
 @strawberry.type(description="A feature of a dataset version, with its importance if known.")
@@ -97,7 +97,7 @@ class StageTransition:
     from_stage: StageEnum  # type: ignore[valid-type]
     to_stage: StageEnum  # type: ignore[valid-type]
     by: str
-    at: Timestamp  # type: ignore[valid-type]
+    at: Timestamp
     comment: str | None = None
 
 
@@ -106,7 +106,7 @@ class Approval:
     id: strawberry.ID
     stage: StageEnum  # type: ignore[valid-type]
     by: str
-    at: Timestamp  # type: ignore[valid-type]
+    at: Timestamp
     comment: str | None = None
 
 
@@ -152,8 +152,8 @@ class Entity:
     kind: str = strawberry.field(description="The kind label: RegisteredModel, ModelVersion, ...")
     name: str
     state: EntityState  # type: ignore[valid-type]
-    created_at: Timestamp  # type: ignore[valid-type]
-    updated_at: Timestamp  # type: ignore[valid-type]
+    created_at: Timestamp
+    updated_at: Timestamp
     tags: list[str]
     description: str | None = None
     external_id: str | None = None
@@ -222,8 +222,8 @@ class RegisteredModel(Entity):
 @strawberry.type(description="Which version held an alias, from `since` until `until`.")
 class AliasAssignment:
     alias: str
-    since: Timestamp  # type: ignore[valid-type]
-    until: Timestamp | None  # type: ignore[valid-type]
+    since: Timestamp
+    until: Timestamp | None
     by: str | None
     version_id: strawberry.ID
 
@@ -246,8 +246,8 @@ class AliasAssignment:
 
 @strawberry.type(description="A DEPLOYED_AS record: a version serving a deployment for a period.")
 class DeploymentRecord:
-    since: Timestamp  # type: ignore[valid-type]
-    until: Timestamp | None  # type: ignore[valid-type]
+    since: Timestamp
+    until: Timestamp | None
     by: str | None
     version_id: strawberry.ID
     deployment_id: strawberry.ID
@@ -284,9 +284,9 @@ class ModelVersion(Entity):
     vcs_commit: str | None = None
     vcs_repo_url: str | None = None
     vcs_branch: str | None = None
-    model_size_bytes: Long | None = None  # type: ignore[valid-type]
+    model_size_bytes: Long | None = None
     inference_latency_ms: float | None = None
-    training_time_ms: Long | None = None  # type: ignore[valid-type]
+    training_time_ms: Long | None = None
 
     @strawberry.field(description="Latest value of each metric.")
     def metrics(self) -> list[Metric]:
@@ -364,7 +364,7 @@ class ModelArtifact(Entity):
     uri: str | None = None
     model_format_name: str | None = None
     model_format_version: str | None = None
-    size_bytes: Long | None = None  # type: ignore[valid-type]
+    size_bytes: Long | None = None
     digest: str | None = None
     storage_key: str | None = None
     storage_path: str | None = None
@@ -416,8 +416,8 @@ class DatasetVersion(Entity):
     dataset_id: strawberry.ID | None = None
     uri: str | None = None
     format: str | None = None
-    rows: Long | None = None  # type: ignore[valid-type]
-    bytes: Long | None = None  # type: ignore[valid-type]
+    rows: Long | None = None
+    bytes: Long | None = None
     digest: str | None = None
     feature_names: list[str] | None = None
 
@@ -452,8 +452,8 @@ class Execution(Entity):
     experiment_id: strawberry.ID | None = None
     type: ExecutionTypeEnum | None = None  # type: ignore[valid-type]
     status: ExecutionStatusEnum | None = None  # type: ignore[valid-type]
-    start_time: Timestamp | None = None  # type: ignore[valid-type]
-    end_time: Timestamp | None = None  # type: ignore[valid-type]
+    start_time: Timestamp | None = None
+    end_time: Timestamp | None = None
     tuning_method: TuningMethodEnum | None = None  # type: ignore[valid-type]
     vcs_commit: str | None = None
     vcs_repo_url: str | None = None
@@ -554,7 +554,7 @@ class Deployment(Entity):
     async def served_version(
         self,
         info: Info,
-        as_of: Timestamp | None = None,  # type: ignore[valid-type]
+        as_of: Timestamp | None = None,
     ) -> ModelVersion | None:
         rows = await ll.served(info, as_of).load(self.id)
         return ModelVersion.from_node(rows[0]) if rows else None

@@ -19,7 +19,7 @@ class TypedValue:
     key: str
     type: ValueTypeEnum  # type: ignore[valid-type]
     string_value: str | None = None
-    int_value: Long | None = None  # type: ignore[valid-type]
+    int_value: Long | None = None
     float_value: float | None = None
     bool_value: bool | None = None
     json_value: JSON | None = None
@@ -30,7 +30,7 @@ class TypedValueInput:
     key: str
     type: ValueTypeEnum  # type: ignore[valid-type]
     string_value: str | None = None
-    int_value: Long | None = None  # type: ignore[valid-type]
+    int_value: Long | None = None
     float_value: float | None = None
     bool_value: bool | None = None
     json_value: JSON | None = None
