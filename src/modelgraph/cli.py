@@ -26,8 +26,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(neo4j_app, name="neo4j", help="Run a local Neo4j 5.26 Community server (no Docker).")
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
