@@ -43,5 +43,9 @@ pytest: venv
 bench: venv
 	$(BIN)/python -m bench.run --size $(SIZE)
 
+## Schemathesis over the Kubeflow REST OpenAPI document (local server on the configured Neo4j).
+fuzz: venv
+	$(BIN)/python -m bench.fuzz_rest --max-examples 25 --timeout 900
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
