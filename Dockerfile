@@ -1,17 +1,27 @@
 # ModelGraph service image: the API only; Neo4j runs in its own container (docker-compose.yml).
+# GraphiQL's scripts come from the npm registry at build time, so /graphql needs no internet later;
+# the versions are those of Strawberry's page (src/modelgraph/graphiql.py checks their SRI hashes).
+FROM node:20-slim AS graphiql-assets
+WORKDIR /packed
+RUN npm pack --silent react@18.2.0 react-dom@18.2.0 js-cookie@3.0.5 graphiql@3.8.3 \
+    @graphiql/plugin-explorer@1.0.2
+
 FROM python:3.11-slim AS base
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     MODELGRAPH_HOST=0.0.0.0 \
-    MODELGRAPH_PORT=8000
+    MODELGRAPH_PORT=8000 \
+    MODELGRAPH_HOME=/var/lib/modelgraph
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY cypher ./cypher
+COPY --from=graphiql-assets /packed /tmp/graphiql-packed
 RUN pip install --no-cache-dir . \
+    && modelgraph graphiql-assets --packed /tmp/graphiql-packed && rm -rf /tmp/graphiql-packed \
     && useradd --system --uid 10001 modelgraph
 
 USER modelgraph

@@ -17,6 +17,7 @@ $(VENV)/.installed: pyproject.toml
 
 ## Start a local Neo4j (no Docker), migrate, load the demo graph, serve on 127.0.0.1:8000.
 run: venv
+	@$(BIN)/modelgraph graphiql-assets || echo "warning: GraphiQL assets not fetched; /graphql will load them from unpkg.com (needs internet)" >&2
 	$(BIN)/modelgraph up --demo
 
 ## Lint, format check, type check, schema drift check and the whole test suite on a real Neo4j.

@@ -10,10 +10,11 @@ from typing import Any, TypedDict
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
 
+from modelgraph import graphiql
 from modelgraph.domain.errors import ModelGraphError
 from modelgraph.graphql.context import Context
 from modelgraph.graphql.schema import schema
@@ -42,6 +43,13 @@ class ModelGraphGraphQL(GraphQL[Context, None]):
         settings: Settings = state.settings
         user = request.headers.get(settings.user_header) or None
         return Context(db=state.db, settings=settings, user=user)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Fetched assets (`modelgraph graphiql-assets`) make GraphiQL work without internet.
+        if not graphiql.present(graphiql.assets_dir(request.state.settings)):
+            return HTMLResponse(self.graphql_ide_html)
+        base = request.url.path.rstrip("/") + "/assets"
+        return HTMLResponse(graphiql.local_page(self.graphql_ide_html, base))
 
 
 async def healthz(_: Request) -> Response:
@@ -93,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/graphql/assets/{name}", graphiql.serve_asset, methods=["GET"]),
     ]
     routes.extend(rest_routes.mounts())
     return Starlette(routes=routes, lifespan=lifespan)

@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -93,6 +94,24 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     bind_host, bind_port = host or settings.host, port or settings.port
     console.print(f"GraphiQL: http://{bind_host}:{bind_port}/graphql")
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level=settings.log_level)
+
+
+@app.command("graphiql-assets")
+def graphiql_assets(
+    packed: Annotated[
+        Path | None, typer.Option("--packed", help="Use `npm pack` tarballs from this directory.")
+    ] = None,
+) -> None:
+    """Fetch GraphiQL's scripts and styles from npm so /graphql works without internet."""
+    from modelgraph import graphiql
+
+    target = graphiql.assets_dir(Settings())
+    try:
+        graphiql.fetch(target, packed=packed)
+    except graphiql.AssetError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"GraphiQL assets in {target} ({len(graphiql.ASSETS)} files, SRI verified)")
 
 
 @app.command()
