@@ -24,12 +24,14 @@ def test_field_tag_and_key_conditions() -> None:
             RegisteredModelFilter(field=RegisteredModelField.OWNER, op=FilterOp.EQ, value="risk"),
             RegisteredModelFilter(tag="regulated"),
         ],
-        not_=RegisteredModelFilter(field=RegisteredModelField.STATE, op=FilterOp.EQ, value="X"),
+        not_=RegisteredModelFilter(
+            field=RegisteredModelField.STATE, op=FilterOp.EQ, value="ARCHIVED"
+        ),
     )
     assert to_filter(flt) == And(
         [
             Or([Predicate("owner", Op.EQ, "risk"), Predicate("tags", Op.HAS, "regulated")]),
-            Not(Predicate("state", Op.EQ, "X")),
+            Not(Predicate("state", Op.EQ, "ARCHIVED")),
         ]
     )
     metric = ModelVersionFilter(metric=KeyCondition(key="accuracy", op=FilterOp.GT, value=0.9))
@@ -81,3 +83,39 @@ def test_stage_moves() -> None:
     for current in Stage:
         for target in Stage:
             assert transition_allowed(current, target) == ((current, target) in allowed)
+
+
+@pytest.mark.parametrize(
+    ("flt", "message"),
+    [
+        (ModelVersionFilter(field=ModelVersionField.STAGE, op=FilterOp.EQ, value="prod"), "stage"),
+        (
+            ModelVersionFilter(field=ModelVersionField.STAGE, op=FilterOp.IN, value=["STAGING", 1]),
+            "stage",
+        ),
+        (ModelVersionFilter(field=ModelVersionField.CREATED_AT, op=FilterOp.GT, value="1"), "num"),
+        (
+            ModelVersionFilter(
+                field=ModelVersionField.MODEL_SIZE_BYTES, op=FilterOp.EQ, value=True
+            ),
+            "num",
+        ),
+        (
+            RegisteredModelFilter(field=RegisteredModelField.STATE, op=FilterOp.NE, value="live"),
+            "LIVE",
+        ),
+    ],
+)
+def test_typed_fields_refuse_values_that_could_never_match(
+    flt: ModelVersionFilter, message: str
+) -> None:
+    with pytest.raises(Invalid, match=message) as caught:
+        to_filter(flt)
+    assert caught.value.field == "filter.value"
+
+
+def test_enum_fields_still_take_patterns_and_case_insensitive_matches() -> None:
+    ieq = ModelVersionFilter(field=ModelVersionField.STAGE, op=FilterOp.IEQ, value="production")
+    assert to_filter(ieq) == Predicate("stage", Op.MATCHES, "(?is)production")
+    ok = ModelVersionFilter(field=ModelVersionField.STAGE, op=FilterOp.IN, value=["STAGING"])
+    assert to_filter(ok) == Predicate("stage", Op.IN, ["STAGING"])

@@ -11,8 +11,16 @@ from typing import Any, Protocol
 
 import strawberry
 
+from modelgraph.domain import registry
 from modelgraph.domain.errors import Invalid
-from modelgraph.domain.graph import ENV_PREFIX, METRIC_PREFIX, Family, check_key, check_scalar
+from modelgraph.domain.graph import (
+    ENV_PREFIX,
+    METRIC_PREFIX,
+    Family,
+    State,
+    check_key,
+    check_scalar,
+)
 from modelgraph.graphql.scalars import JSON
 from modelgraph.store.listing import And, Filter, Not, Op, Or, Predicate, like_to_regex
 
@@ -21,6 +29,34 @@ LIST_PROPS = frozenset(
     {"tags", "language", "tasks", "featureNames", "libraries", "monitoringLinks"}
 )
 MAX_IN_VALUES = 1000
+
+# First-class fields with a known value type: a value of another type would match nothing
+# silently, so it is refused instead (typed-map keys are user-defined and not checked).
+NUMBER_PROPS = frozenset(
+    {
+        "createdAt",
+        "updatedAt",
+        "rows",
+        "bytes",
+        "sizeBytes",
+        "modelSizeBytes",
+        "trainingTimeMs",
+        "inferenceLatencyMs",
+        "minReplicas",
+        "maxReplicas",
+        "startTime",
+        "endTime",
+    }
+)
+BOOL_PROPS = frozenset({"autoscaling"})
+ENUM_PROPS: dict[str, frozenset[str]] = {
+    "state": frozenset(State),
+    "stage": frozenset(registry.Stage),
+    "type": frozenset(registry.ExecutionType),
+    "status": frozenset(registry.ExecutionStatus) | frozenset(registry.DeploymentStatus),
+    "tuningMethod": frozenset(registry.TuningMethod),
+    "artifactState": frozenset(registry.ArtifactState),
+}
 
 
 @strawberry.enum(description="Comparison operators of list filters.")
@@ -46,6 +82,20 @@ class KeyCondition:
     key: str
     op: FilterOp
     value: JSON | None = None
+
+
+@strawberry.input(description="Conditions every list filter has; set ones are ANDed.")
+class FilterConditions:
+    """The kind-independent part of a filter; each kind adds and / or / not and its fields."""
+
+    op: FilterOp | None = None
+    value: JSON | None = None
+    tag: str | None = strawberry.field(default=None, description="Has this tag.")
+    custom_property: KeyCondition | None = None
+    metadata: KeyCondition | None = None
+    metric: KeyCondition | None = strawberry.field(default=None, description="Latest metric value.")
+    hyperparameter: KeyCondition | None = None
+    environment: KeyCondition | None = None
 
 
 @strawberry.enum(description="Filterable fields of RegisteredModel.")
@@ -74,19 +124,11 @@ class RegisteredModelField(Enum):
 @strawberry.input(
     description="A filter on RegisteredModel lists: one condition, or and / or / not."
 )
-class RegisteredModelFilter:
+class RegisteredModelFilter(FilterConditions):
     and_: list[RegisteredModelFilter] | None = strawberry.field(name="and", default=None)
     or_: list[RegisteredModelFilter] | None = strawberry.field(name="or", default=None)
     not_: RegisteredModelFilter | None = strawberry.field(name="not", default=None)
     field: RegisteredModelField | None = None
-    op: FilterOp | None = None
-    value: JSON | None = None
-    tag: str | None = strawberry.field(default=None, description="Has this tag.")
-    custom_property: KeyCondition | None = None
-    metadata: KeyCondition | None = None
-    metric: KeyCondition | None = strawberry.field(default=None, description="Latest metric value.")
-    hyperparameter: KeyCondition | None = None
-    environment: KeyCondition | None = None
 
 
 @strawberry.enum(description="Filterable fields of ModelVersion.")
@@ -114,19 +156,11 @@ class ModelVersionField(Enum):
 
 
 @strawberry.input(description="A filter on ModelVersion lists: one condition, or and / or / not.")
-class ModelVersionFilter:
+class ModelVersionFilter(FilterConditions):
     and_: list[ModelVersionFilter] | None = strawberry.field(name="and", default=None)
     or_: list[ModelVersionFilter] | None = strawberry.field(name="or", default=None)
     not_: ModelVersionFilter | None = strawberry.field(name="not", default=None)
     field: ModelVersionField | None = None
-    op: FilterOp | None = None
-    value: JSON | None = None
-    tag: str | None = strawberry.field(default=None, description="Has this tag.")
-    custom_property: KeyCondition | None = None
-    metadata: KeyCondition | None = None
-    metric: KeyCondition | None = strawberry.field(default=None, description="Latest metric value.")
-    hyperparameter: KeyCondition | None = None
-    environment: KeyCondition | None = None
 
 
 @strawberry.enum(description="Filterable fields of ModelArtifact.")
@@ -153,19 +187,11 @@ class ModelArtifactField(Enum):
 
 
 @strawberry.input(description="A filter on ModelArtifact lists: one condition, or and / or / not.")
-class ModelArtifactFilter:
+class ModelArtifactFilter(FilterConditions):
     and_: list[ModelArtifactFilter] | None = strawberry.field(name="and", default=None)
     or_: list[ModelArtifactFilter] | None = strawberry.field(name="or", default=None)
     not_: ModelArtifactFilter | None = strawberry.field(name="not", default=None)
     field: ModelArtifactField | None = None
-    op: FilterOp | None = None
-    value: JSON | None = None
-    tag: str | None = strawberry.field(default=None, description="Has this tag.")
-    custom_property: KeyCondition | None = None
-    metadata: KeyCondition | None = None
-    metric: KeyCondition | None = strawberry.field(default=None, description="Latest metric value.")
-    hyperparameter: KeyCondition | None = None
-    environment: KeyCondition | None = None
 
 
 @strawberry.enum(description="Filterable fields of DocArtifact.")
@@ -185,19 +211,11 @@ class DocArtifactField(Enum):
 
 
 @strawberry.input(description="A filter on DocArtifact lists: one condition, or and / or / not.")
-class DocArtifactFilter:
+class DocArtifactFilter(FilterConditions):
     and_: list[DocArtifactFilter] | None = strawberry.field(name="and", default=None)
     or_: list[DocArtifactFilter] | None = strawberry.field(name="or", default=None)
     not_: DocArtifactFilter | None = strawberry.field(name="not", default=None)
     field: DocArtifactField | None = None
-    op: FilterOp | None = None
-    value: JSON | None = None
-    tag: str | None = strawberry.field(default=None, description="Has this tag.")
-    custom_property: KeyCondition | None = None
-    metadata: KeyCondition | None = None
-    metric: KeyCondition | None = strawberry.field(default=None, description="Latest metric value.")
-    hyperparameter: KeyCondition | None = None
-    environment: KeyCondition | None = None
 
 
 @strawberry.enum(description="Filterable fields of Dataset.")
@@ -217,19 +235,11 @@ class DatasetField(Enum):
 
 
 @strawberry.input(description="A filter on Dataset lists: one condition, or and / or / not.")
-class DatasetFilter:
+class DatasetFilter(FilterConditions):
     and_: list[DatasetFilter] | None = strawberry.field(name="and", default=None)
     or_: list[DatasetFilter] | None = strawberry.field(name="or", default=None)
     not_: DatasetFilter | None = strawberry.field(name="not", default=None)
     field: DatasetField | None = None
-    op: FilterOp | None = None
-    value: JSON | None = None
-    tag: str | None = strawberry.field(default=None, description="Has this tag.")
-    custom_property: KeyCondition | None = None
-    metadata: KeyCondition | None = None
-    metric: KeyCondition | None = strawberry.field(default=None, description="Latest metric value.")
-    hyperparameter: KeyCondition | None = None
-    environment: KeyCondition | None = None
 
 
 @strawberry.enum(description="Filterable fields of DatasetVersion.")
@@ -253,19 +263,11 @@ class DatasetVersionField(Enum):
 
 
 @strawberry.input(description="A filter on DatasetVersion lists: one condition, or and / or / not.")
-class DatasetVersionFilter:
+class DatasetVersionFilter(FilterConditions):
     and_: list[DatasetVersionFilter] | None = strawberry.field(name="and", default=None)
     or_: list[DatasetVersionFilter] | None = strawberry.field(name="or", default=None)
     not_: DatasetVersionFilter | None = strawberry.field(name="not", default=None)
     field: DatasetVersionField | None = None
-    op: FilterOp | None = None
-    value: JSON | None = None
-    tag: str | None = strawberry.field(default=None, description="Has this tag.")
-    custom_property: KeyCondition | None = None
-    metadata: KeyCondition | None = None
-    metric: KeyCondition | None = strawberry.field(default=None, description="Latest metric value.")
-    hyperparameter: KeyCondition | None = None
-    environment: KeyCondition | None = None
 
 
 @strawberry.enum(description="Filterable fields of Execution.")
@@ -291,19 +293,11 @@ class ExecutionField(Enum):
 
 
 @strawberry.input(description="A filter on Execution lists: one condition, or and / or / not.")
-class ExecutionFilter:
+class ExecutionFilter(FilterConditions):
     and_: list[ExecutionFilter] | None = strawberry.field(name="and", default=None)
     or_: list[ExecutionFilter] | None = strawberry.field(name="or", default=None)
     not_: ExecutionFilter | None = strawberry.field(name="not", default=None)
     field: ExecutionField | None = None
-    op: FilterOp | None = None
-    value: JSON | None = None
-    tag: str | None = strawberry.field(default=None, description="Has this tag.")
-    custom_property: KeyCondition | None = None
-    metadata: KeyCondition | None = None
-    metric: KeyCondition | None = strawberry.field(default=None, description="Latest metric value.")
-    hyperparameter: KeyCondition | None = None
-    environment: KeyCondition | None = None
 
 
 @strawberry.enum(description="Filterable fields of Experiment.")
@@ -321,19 +315,11 @@ class ExperimentField(Enum):
 
 
 @strawberry.input(description="A filter on Experiment lists: one condition, or and / or / not.")
-class ExperimentFilter:
+class ExperimentFilter(FilterConditions):
     and_: list[ExperimentFilter] | None = strawberry.field(name="and", default=None)
     or_: list[ExperimentFilter] | None = strawberry.field(name="or", default=None)
     not_: ExperimentFilter | None = strawberry.field(name="not", default=None)
     field: ExperimentField | None = None
-    op: FilterOp | None = None
-    value: JSON | None = None
-    tag: str | None = strawberry.field(default=None, description="Has this tag.")
-    custom_property: KeyCondition | None = None
-    metadata: KeyCondition | None = None
-    metric: KeyCondition | None = strawberry.field(default=None, description="Latest metric value.")
-    hyperparameter: KeyCondition | None = None
-    environment: KeyCondition | None = None
 
 
 @strawberry.enum(description="Filterable fields of ServingEnvironment.")
@@ -355,19 +341,11 @@ class ServingEnvironmentField(Enum):
 @strawberry.input(
     description="A filter on ServingEnvironment lists: one condition, or and / or / not."
 )
-class ServingEnvironmentFilter:
+class ServingEnvironmentFilter(FilterConditions):
     and_: list[ServingEnvironmentFilter] | None = strawberry.field(name="and", default=None)
     or_: list[ServingEnvironmentFilter] | None = strawberry.field(name="or", default=None)
     not_: ServingEnvironmentFilter | None = strawberry.field(name="not", default=None)
     field: ServingEnvironmentField | None = None
-    op: FilterOp | None = None
-    value: JSON | None = None
-    tag: str | None = strawberry.field(default=None, description="Has this tag.")
-    custom_property: KeyCondition | None = None
-    metadata: KeyCondition | None = None
-    metric: KeyCondition | None = strawberry.field(default=None, description="Latest metric value.")
-    hyperparameter: KeyCondition | None = None
-    environment: KeyCondition | None = None
 
 
 @strawberry.enum(description="Filterable fields of Deployment.")
@@ -393,19 +371,11 @@ class DeploymentField(Enum):
 
 
 @strawberry.input(description="A filter on Deployment lists: one condition, or and / or / not.")
-class DeploymentFilter:
+class DeploymentFilter(FilterConditions):
     and_: list[DeploymentFilter] | None = strawberry.field(name="and", default=None)
     or_: list[DeploymentFilter] | None = strawberry.field(name="or", default=None)
     not_: DeploymentFilter | None = strawberry.field(name="not", default=None)
     field: DeploymentField | None = None
-    op: FilterOp | None = None
-    value: JSON | None = None
-    tag: str | None = strawberry.field(default=None, description="Has this tag.")
-    custom_property: KeyCondition | None = None
-    metadata: KeyCondition | None = None
-    metric: KeyCondition | None = strawberry.field(default=None, description="Latest metric value.")
-    hyperparameter: KeyCondition | None = None
-    environment: KeyCondition | None = None
 
 
 class FilterInput(Protocol):
@@ -461,6 +431,23 @@ def predicate(prop: str, op: FilterOp, value: Any, field: str) -> Predicate:
     return Predicate(prop, Op(op.value), checked)
 
 
+def _check_field_value(prop: str, op: FilterOp, value: Any, field: str) -> None:
+    """Values of numeric, boolean and enum fields must have that type (each item of a list).
+
+    Enum values are checked for EQ / NE / IN only: pattern and case-insensitive matches are free.
+    """
+    for item in value if isinstance(value, list) else [value]:
+        if prop in NUMBER_PROPS and (isinstance(item, bool) or not isinstance(item, (int, float))):
+            raise Invalid(f"{prop} is compared with numbers, not {item!r}", field=field)
+        if prop in BOOL_PROPS and not isinstance(item, bool):
+            raise Invalid(f"{prop} is compared with true or false, not {item!r}", field=field)
+        allowed = ENUM_PROPS.get(prop) if op in (FilterOp.EQ, FilterOp.NE, FilterOp.IN) else None
+        if allowed is not None and item not in allowed:
+            raise Invalid(
+                f"{prop} is one of {', '.join(sorted(allowed))}, not {item!r}", field=field
+            )
+
+
 def _key_condition(prefix: str, cond: KeyCondition, field: str) -> Predicate:
     check_key(cond.key, f"{field}.key")
     return predicate(prefix + cond.key, cond.op, cond.value, field)
@@ -484,7 +471,10 @@ def to_filter(node: FilterInput | None, field: str = "filter", depth: int = 0) -
     if node.field is not None:
         if node.op is None:
             raise Invalid("a field condition needs `op`", field=f"{field}.op")
-        parts.append(predicate(node.field.value, node.op, node.value, f"{field}.value"))
+        prop = node.field.value
+        if node.op is not FilterOp.EXISTS:
+            _check_field_value(prop, node.op, node.value, f"{field}.value")
+        parts.append(predicate(prop, node.op, node.value, f"{field}.value"))
     elif node.op is not None or node.value is not None:
         raise Invalid("`op` and `value` need `field`", field=f"{field}.field")
     if node.tag is not None:

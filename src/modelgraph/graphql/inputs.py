@@ -38,6 +38,22 @@ from modelgraph.store.governance import MetricPoint
 
 MAX_LIST_ITEMS = 1000
 
+# Sizes, counts and durations: a negative value is a client mistake, not data.
+_NON_NEGATIVE = frozenset(
+    {
+        "size_bytes",
+        "model_size_bytes",
+        "rows",
+        "bytes",
+        "min_replicas",
+        "max_replicas",
+        "training_time_ms",
+        "inference_latency_ms",
+        "start_time",
+        "end_time",
+    }
+)
+
 
 @strawberry.input(description="A metric value, optionally at a step and a time (epoch ms).")
 class MetricInput:
@@ -298,14 +314,16 @@ def _camel(name: str) -> str:
 
 
 def _plain(name: str, value: Any, field: str) -> Any:
+    if name in _NON_NEGATIVE and value < 0:
+        raise Invalid(f"{_camel(name)} must not be negative", field=field)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, str):
         limit = MAX_NAME_LENGTH if name in ("name", "external_id") else MAX_STRING_LENGTH
         if len(value) > limit:
             raise Invalid(f"{_camel(name)} longer than {limit} characters", field=field)
-        if name == "name" and not value.strip():
-            raise Invalid("name must not be empty", field=field)
+        if name in ("name", "external_id") and not value.strip():
+            raise Invalid(f"{_camel(name)} must not be empty", field=field)
         return value
     if isinstance(value, list):
         if len(value) > MAX_LIST_ITEMS:
@@ -356,12 +374,22 @@ def node_props(inp: Any, field: str = "input") -> tuple[dict[str, Any], list[Met
             items.append({"name": feat.name, "type": feat.type, "importance": feat.importance})
         props["featureNames"] = [f["name"] for f in items]
         props["featuresJson"] = json.dumps(items, separators=(",", ":"))
+    _check_ranges(props, field)
     points = metric_points(get(inp, "metrics", None), f"{field}.metrics")
     return props, points
 
 
+def _check_ranges(props: dict[str, Any], field: str) -> None:
+    """Bounds given together must be ordered (a partial update is checked against itself only)."""
+    for low, high in (("minReplicas", "maxReplicas"), ("startTime", "endTime")):
+        if low in props and high in props and props[low] > props[high]:
+            raise Invalid(f"{low} must not exceed {high}", field=f"{field}.{high}")
+
+
 def metric_points(metrics: list[MetricInput] | None, field: str) -> list[MetricPoint]:
     """Checked metric points of a list of metric inputs."""
+    if metrics is not None and len(metrics) > MAX_LIST_ITEMS:
+        raise Invalid(f"at most {MAX_LIST_ITEMS} items", field=field)
     points = []
     for index, m in enumerate(metrics or []):
         where = f"{field}[{index}]"

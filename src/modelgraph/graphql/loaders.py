@@ -37,9 +37,13 @@ async def _nodes(db: Database, ids: list[str]) -> dict[str, Record | None]:
     return dict(await entities.get_many(db, ids))
 
 
-def node(info: Info) -> DataLoader[str, Record | None]:
-    """Entity property dicts by id."""
-    return _loader(info, "node", _nodes, None)
+def node(info: Info, via: str = "") -> DataLoader[str, Record | None]:
+    """Entity property dicts by id; ``via`` names the field that loads them.
+
+    A loader per field keeps the query count of a request fixed: two fields sharing one loader
+    would batch together or not depending on which of their parents' queries returned first.
+    """
+    return _loader(info, f"node:{via}", _nodes, None)
 
 
 _CHILD_KINDS: dict[str, list[Label]] = {

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from modelgraph.domain.errors import Invalid, NotFound
+from modelgraph.domain.errors import Invalid
 from modelgraph.domain.graph import MAX_NAME_LENGTH, Family, Label, State, check_key
 from modelgraph.domain.registry import Stage
 from modelgraph.graphql import filters as f
@@ -43,7 +43,7 @@ async def _list(
     request = listing.ListRequest(
         kind=kind,
         first=first,
-        after=listing.Cursor.decode(after, key) if after else None,
+        after=listing.Cursor.decode(after, key) if after is not None else None,
         sort_key=key,
         descending=desc,
         filter=f.to_filter(flt),
@@ -550,15 +550,7 @@ class RegistryMutation:
         self, info: Info, id: strawberry.ID, metrics: list[i.MetricInput]
     ) -> t.Entity:
         points = i.metric_points(metrics, "metrics")
-        current = await entities.get(info.context.db, id)
-        if current is None:
-            raise NotFound(f"no entity with id {id!r}", field="id")
-        kind = Label(current["kind"])
-        if kind not in (Label.MODEL_VERSION, Label.EXECUTION):
-            raise Invalid("metrics belong to model versions and executions", field="id")
-        node = await governance.write_entity(
-            info.context.db, kind, {}, points, actor=info.context.actor, entity_id=id
-        )
+        node = await governance.log_metrics(info.context.db, id, points, actor=info.context.actor)
         return t.entity_from_node(node)
 
     @strawberry.mutation(
@@ -672,9 +664,10 @@ class RegistryMutation:
         input: i.DeploymentUpdate | None = None,
     ) -> t.Deployment:
         _name(deployment_name, "deploymentName")
+        for managed in ("name", "status"):
+            if input is not None and getattr(input, managed) is not None:
+                raise Invalid(f"deploy sets the deployment's {managed}", field=f"input.{managed}")
         props = i.node_props(input)[0] if input else {}
-        props.pop("name", None)
-        props.pop("status", None)
         node = await serving.deploy(
             info.context.db,
             version_id,
@@ -730,6 +723,8 @@ async def _set_family(
 
 
 async def _remove_family(info: Info, entity_id: str, family: Family, keys: list[str]) -> t.Entity:
+    if len(keys) > i.MAX_LIST_ITEMS:
+        raise Invalid(f"at most {i.MAX_LIST_ITEMS} keys", field="keys")
     for index, key in enumerate(keys):
         check_key(key, f"keys[{index}]")
     props: dict[str, None] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, NewType
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types.scalar import ScalarDefinition
 
@@ -19,16 +20,17 @@ Timestamp = NewType("Timestamp", int)
 
 
 def _parse_long(value: Any) -> int:
+    # GraphQLError (not ValueError): graphql-core reports it as the client's input mistake.
     if isinstance(value, bool):
-        raise ValueError("Long must be an integer, not a boolean")
+        raise GraphQLError("Long must be an integer, not a boolean")
     if isinstance(value, int):
         result = value
     elif isinstance(value, str) and value.lstrip("-").isdigit():
         result = int(value)
     else:
-        raise ValueError(f"Long must be an integer or a string of digits, got {value!r}")
+        raise GraphQLError(f"Long must be an integer or a string of digits, got {value!r}")
     if not -_INT64 <= result < _INT64:
-        raise ValueError("Long out of 64-bit range")
+        raise GraphQLError("Long out of 64-bit range")
     return result
 
 

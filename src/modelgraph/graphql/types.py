@@ -240,7 +240,7 @@ class AliasAssignment:
 
     @strawberry.field
     async def version(self, info: Info) -> ModelVersion | None:
-        node = await loaders.node(info).load(self.version_id)
+        node = await loaders.node(info, "AliasAssignment.version").load(self.version_id)
         return ModelVersion.from_node(node) if node else None
 
 
@@ -251,26 +251,35 @@ class DeploymentRecord:
     by: str | None
     version_id: strawberry.ID
     deployment_id: strawberry.ID
+    # The far end of the edge, read with the record (so no second query per level).
+    _version: strawberry.Private[Record | None] = None
+    _deployment: strawberry.Private[Record | None] = None
 
     @classmethod
     def from_record(cls, item: Record) -> DeploymentRecord:
-        """From a DEPLOYED_AS property dict with ``versionId`` and ``deploymentId``."""
+        """From a DEPLOYED_AS property dict with ids and the version or deployment node."""
         return cls(
             since=item["since"],
             until=item.get("until"),
             by=item.get("by"),
             version_id=item["versionId"],
             deployment_id=item["deploymentId"],
+            _version=item.get("version"),
+            _deployment=item.get("deployment"),
         )
 
     @strawberry.field
     async def version(self, info: Info) -> ModelVersion | None:
-        node = await loaders.node(info).load(self.version_id)
+        node = self._version or await loaders.node(info, "DeploymentRecord.version").load(
+            self.version_id
+        )
         return ModelVersion.from_node(node) if node else None
 
     @strawberry.field
     async def deployment(self, info: Info) -> Deployment | None:
-        node = await loaders.node(info).load(self.deployment_id)
+        node = self._deployment or await loaders.node(info, "DeploymentRecord.deployment").load(
+            self.deployment_id
+        )
         return Deployment.from_node(node) if node else None
 
 
@@ -298,7 +307,11 @@ class ModelVersion(Entity):
 
     @strawberry.field
     async def model(self, info: Info) -> RegisteredModel | None:
-        node = await loaders.node(info).load(self.model_id) if self.model_id else None
+        node = (
+            await loaders.node(info, "ModelVersion.model").load(self.model_id)
+            if self.model_id
+            else None
+        )
         return RegisteredModel.from_node(node) if node else None
 
     @strawberry.field(description="Model and documentation artifacts, oldest first.")
@@ -331,9 +344,7 @@ class ModelVersion(Entity):
     @strawberry.field(description="Deployments this version serves right now.")
     async def current_deployments(self, info: Info) -> list[Deployment]:
         rows = await loaders.deployments_by_version(info).load(self.id)
-        ids = [r["deploymentId"] for r in rows if r.get("until") is None]
-        nodes = await loaders.node(info).load_many(ids)
-        return [Deployment.from_node(n) for n in nodes if n]
+        return [Deployment.from_node(r["deployment"]) for r in rows if r.get("until") is None]
 
     # lineage fields: graphql/lineage.py
     @strawberry.field(description="Runs that produced it, oldest first.")
@@ -432,7 +443,11 @@ class DatasetVersion(Entity):
 
     @strawberry.field
     async def dataset(self, info: Info) -> Dataset | None:
-        node = await loaders.node(info).load(self.dataset_id) if self.dataset_id else None
+        node = (
+            await loaders.node(info, "DatasetVersion.dataset").load(self.dataset_id)
+            if self.dataset_id
+            else None
+        )
         return Dataset.from_node(node) if node else None
 
     # lineage fields: graphql/lineage.py
@@ -485,7 +500,11 @@ class Execution(Entity):
 
     @strawberry.field
     async def experiment(self, info: Info) -> Experiment | None:
-        node = await loaders.node(info).load(self.experiment_id) if self.experiment_id else None
+        node = (
+            await loaders.node(info, "Execution.experiment").load(self.experiment_id)
+            if self.experiment_id
+            else None
+        )
         return Experiment.from_node(node) if node else None
 
     # lineage fields: graphql/lineage.py
@@ -541,7 +560,11 @@ class Deployment(Entity):
     @strawberry.field
     async def serving_environment(self, info: Info) -> ServingEnvironment | None:
         env_id = self.serving_environment_id
-        node = await loaders.node(info).load(env_id) if env_id else None
+        node = (
+            await loaders.node(info, "Deployment.serving_environment").load(env_id)
+            if env_id
+            else None
+        )
         return ServingEnvironment.from_node(node) if node else None
 
     @strawberry.field(description="Which version served it when, newest first.")

@@ -11,6 +11,8 @@ from modelgraph.domain.errors import Invalid
 from modelgraph.domain.graph import Family, ValueType, decode_family, typed_entry
 from modelgraph.graphql.scalars import JSON, Long
 
+MAX_ENTRIES = 1000
+
 ValueTypeEnum = strawberry.enum(ValueType, name="ValueType", description="Type of a typed value.")
 
 
@@ -57,7 +59,9 @@ class TypedValueInput:
 def to_properties(
     family: Family, entries: list[TypedValueInput] | None, field: str
 ) -> dict[str, Any]:
-    """Node properties for a list of typed inputs; duplicate keys are INVALID_ARGUMENT."""
+    """Node properties for a list of typed inputs; duplicates or too many keys: INVALID_ARGUMENT."""
+    if entries is not None and len(entries) > MAX_ENTRIES:
+        raise Invalid(f"at most {MAX_ENTRIES} entries per request", field=field)
     props: dict[str, Any] = {}
     seen: set[str] = set()
     for index, entry in enumerate(entries or []):

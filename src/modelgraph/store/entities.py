@@ -14,7 +14,7 @@ from neo4j import AsyncManagedTransaction
 from modelgraph.domain.errors import FailedPrecondition, Invalid, NotFound
 from modelgraph.domain.graph import Label, State
 from modelgraph.domain.ids import new_id, now_ms
-from modelgraph.domain.registry import PARENT_KIND, PARENT_REQUIRED
+from modelgraph.domain.registry import PARENT_KIND, PARENT_REQUIRED, Stage
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -98,6 +98,9 @@ async def create_tx(
     full: dict[str, Any] = {k: v for k, v in props.items() if v is not None}
     full.setdefault("tags", [])
     full.setdefault("state", State.LIVE.value)
+    if kind is Label.MODEL_VERSION:
+        # Stored, not only shown: filters on stage must find new versions too.
+        full.setdefault("stage", Stage.DEVELOPMENT.value)
     full.update(
         id=new_id(), kind=kind.value, createdAt=at, updatedAt=at, author=actor, updatedBy=actor
     )
@@ -254,6 +257,20 @@ async def children(
     return out
 
 
+async def grouped(
+    db: Database, name: str, text: LiteralString, key: str, ids: list[str], param: str
+) -> dict[str, list[Record]]:
+    """Rows of one batch query (``param`` = ``ids``) grouped by their ``key`` column."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[Record]:
+        return await db.fetch(tx, name, text, **{param: ids})
+
+    out: dict[str, list[Record]] = {i: [] for i in ids}
+    for row in await db.read(work):
+        out[row[key]].append(row)
+    return out
+
+
 MAX_TAG_LENGTH = 256
 MAX_TAGS = 256
 
@@ -289,9 +306,12 @@ async def edit(
         _check_props(set_props)
 
     async def work(tx: AsyncManagedTransaction) -> Record:
-        node = await get_tx(db, tx, entity_id)
-        if node is None:
+        found = await get_tx(db, tx, entity_id)
+        if found is None:
             raise NotFound(f"no entity with id {entity_id!r}", field="id")
+        # Write first, then decide from the node read back under its lock: concurrent edits of
+        # one entity take turns instead of overwriting each other's tags.
+        node = await update_tx(db, tx, Label(found["kind"]), entity_id, {}, actor=actor)
         props: dict[str, Any] = {}
         if clear_prefixes:
             props.update({k: None for k in node if k.startswith(clear_prefixes)})

@@ -115,6 +115,8 @@ async def approve(
 
     async def work(tx: AsyncManagedTransaction) -> Record:
         await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
+        # The version records who touched it last, and its lock orders this against transitions.
+        await entities.update_tx(db, tx, Label.MODEL_VERSION, version_id, {}, actor=actor)
         row = await db.fetch_one(
             tx,
             "registry/add_approval",
@@ -150,6 +152,11 @@ async def set_alias(
         version = await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
         if version.get("parentId") != model["id"]:
             raise Invalid("the version belongs to another model", field="versionId")
+        for node, field in ((model, "modelId"), (version, "versionId")):
+            if node.get("state") == State.ARCHIVED.value:
+                raise FailedPrecondition(
+                    f"{node['kind']} {node['name']!r} is archived; unarchive it first", field=field
+                )
         # Bumping the model first takes its write lock: concurrent alias moves serialise here.
         await entities.update_tx(db, tx, Label.REGISTERED_MODEL, model_id, {}, actor=actor)
         row = await db.fetch_one(
@@ -174,6 +181,7 @@ async def remove_alias(db: Database, model_id: str, alias: str, *, actor: str) -
     _alias(alias)
 
     async def work(tx: AsyncManagedTransaction) -> Record:
+        await entities.require_tx(db, tx, model_id, Label.REGISTERED_MODEL, "modelId")
         await entities.update_tx(db, tx, Label.REGISTERED_MODEL, model_id, {}, actor=actor)
         row = await db.fetch_one(
             tx, "registry/remove_alias", _REMOVE_ALIAS, modelId=model_id, alias=alias, at=now_ms()
@@ -186,21 +194,9 @@ async def remove_alias(db: Database, model_id: str, alias: str, *, actor: str) -
     return await db.write(work)
 
 
-async def _grouped(
-    db: Database, name: str, text: Any, key: str, ids: list[str], param: str
-) -> dict[str, list[Record]]:
-    async def work(tx: AsyncManagedTransaction) -> list[Record]:
-        return await db.fetch(tx, name, text, **{param: ids})
-
-    out: dict[str, list[Record]] = {i: [] for i in ids}
-    for row in await db.read(work):
-        out[row[key]].append(row)
-    return out
-
-
 async def transitions(db: Database, version_ids: list[str]) -> dict[str, list[Record]]:
     """Stage histories of many versions in one round trip."""
-    rows = await _grouped(
+    rows = await entities.grouped(
         db, "registry/transitions_by_version", _TRANSITIONS, "versionId", version_ids, "versionIds"
     )
     return {k: [r["item"] for r in v] for k, v in rows.items()}
@@ -208,7 +204,7 @@ async def transitions(db: Database, version_ids: list[str]) -> dict[str, list[Re
 
 async def approvals(db: Database, version_ids: list[str]) -> dict[str, list[Record]]:
     """Approvals of many versions in one round trip."""
-    rows = await _grouped(
+    rows = await entities.grouped(
         db, "registry/approvals_by_version", _APPROVALS, "versionId", version_ids, "versionIds"
     )
     return {k: [r["item"] for r in v] for k, v in rows.items()}
@@ -216,7 +212,7 @@ async def approvals(db: Database, version_ids: list[str]) -> dict[str, list[Reco
 
 async def aliases_by_model(db: Database, model_ids: list[str]) -> dict[str, list[Record]]:
     """Alias assignments (current and past) of many models in one round trip."""
-    rows = await _grouped(
+    rows = await entities.grouped(
         db, "registry/aliases_by_model", _ALIASES_BY_MODEL, "modelId", model_ids, "modelIds"
     )
     return {k: [r["item"] for r in v] for k, v in rows.items()}
@@ -224,7 +220,7 @@ async def aliases_by_model(db: Database, model_ids: list[str]) -> dict[str, list
 
 async def aliases_by_version(db: Database, version_ids: list[str]) -> dict[str, list[str]]:
     """Current alias names of many versions in one round trip."""
-    rows = await _grouped(
+    rows = await entities.grouped(
         db,
         "registry/aliases_by_version",
         _ALIASES_BY_VERSION,
@@ -274,10 +270,28 @@ async def record_metrics_tx(
 
 async def metric_points(db: Database, owner_ids: list[str]) -> dict[str, list[Record]]:
     """Metric histories of many owners in one round trip."""
-    rows = await _grouped(
+    rows = await entities.grouped(
         db, "registry/metric_points_by_owner", _POINTS, "ownerId", owner_ids, "ownerIds"
     )
     return {k: [r["point"] for r in v] for k, v in rows.items()}
+
+
+async def log_metrics(
+    db: Database, owner_id: str, points: list[MetricPoint], *, actor: str
+) -> Record:
+    """Append metric points to a model version or execution (one transaction)."""
+    check_points(points)
+
+    async def work(tx: AsyncManagedTransaction) -> Record:
+        owner = await entities.get_tx(db, tx, owner_id)
+        if owner is None:
+            raise NotFound(f"no entity with id {owner_id!r}", field="id")
+        kind = Label(owner["kind"])
+        if kind not in (Label.MODEL_VERSION, Label.EXECUTION):
+            raise Invalid("metrics belong to model versions and executions", field="id")
+        return await record_metrics_tx(db, tx, kind, owner_id, points, actor=actor)
+
+    return await db.write(work)
 
 
 async def write_entity(

@@ -110,28 +110,21 @@ async def undeploy(db: Database, deployment_id: str, *, actor: str) -> Record:
 
 
 async def history_by_version(db: Database, version_ids: list[str]) -> dict[str, list[Record]]:
-    """DEPLOYED_AS edges ({since, until, by, versionId, deploymentId}) of many versions."""
-
-    async def work(tx: AsyncManagedTransaction) -> list[Record]:
-        return await db.fetch(
-            tx, "registry/deployments_by_version", _BY_VERSION, versionIds=version_ids
-        )
-
-    out: dict[str, list[Record]] = {i: [] for i in version_ids}
-    for row in await db.read(work):
-        out[row["ownerId"]].append(row["item"])
-    return out
+    """DEPLOYED_AS edges ({since, until, by, versionId, deploymentId, deployment}), newest first."""
+    rows = await entities.grouped(
+        db, "registry/deployments_by_version", _BY_VERSION, "ownerId", version_ids, "versionIds"
+    )
+    return {k: [r["item"] for r in v] for k, v in rows.items()}
 
 
 async def history_by_deployment(db: Database, deployment_ids: list[str]) -> dict[str, list[Record]]:
-    """DEPLOYED_AS edges of many deployments, newest first."""
-
-    async def work(tx: AsyncManagedTransaction) -> list[Record]:
-        return await db.fetch(
-            tx, "registry/deployments_by_deployment", _BY_DEPLOYMENT, deploymentIds=deployment_ids
-        )
-
-    out: dict[str, list[Record]] = {i: [] for i in deployment_ids}
-    for row in await db.read(work):
-        out[row["ownerId"]].append(row["item"])
-    return out
+    """DEPLOYED_AS edges ({since, until, by, versionId, deploymentId, version}), newest first."""
+    rows = await entities.grouped(
+        db,
+        "registry/deployments_by_deployment",
+        _BY_DEPLOYMENT,
+        "ownerId",
+        deployment_ids,
+        "deploymentIds",
+    )
+    return {k: [r["item"] for r in v] for k, v in rows.items()}
