@@ -53,3 +53,10 @@ def test_password_is_hidden_from_repr() -> None:
     settings = Settings(neo4j_password="s3cret-password", _env_file=None)  # type: ignore[arg-type,call-arg]
     assert "s3cret-password" not in repr(settings)
     assert "s3cret-password" not in str(settings.model_dump())
+
+
+async def test_unparsable_and_oversized_documents_have_a_code(client: httpx.AsyncClient) -> None:
+    for document in ("{", "{ " + "serverVersion " * 6000 + "}"):
+        response = await client.post("/graphql", json={"query": document})
+        errors = response.json()["errors"]
+        assert errors[0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED", errors

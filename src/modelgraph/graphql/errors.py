@@ -12,6 +12,13 @@ from modelgraph.domain.errors import ModelGraphError
 INTERNAL_MESSAGE = "internal error (logged on the server)"
 
 
+def client_error_code(error: GraphQLError) -> str:
+    """Code of an error in the request document itself: unparsable or invalid."""
+    if error.message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
 def is_expected(error: GraphQLError) -> bool:
     """Client mistakes and domain errors are part of the API, not incidents to log loudly."""
     original = error.original_error
@@ -34,7 +41,7 @@ class ErrorCodes(SchemaExtension):
         if original is None:
             # Parse and validation errors are the client's: keep the message.
             extensions = dict(error.extensions or {})
-            extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
+            extensions.setdefault("code", client_error_code(error))
             error.extensions = extensions
             return error
         if isinstance(original, ModelGraphError):

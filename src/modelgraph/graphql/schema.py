@@ -19,7 +19,7 @@ from strawberry.types import ExecutionContext
 
 import modelgraph
 from modelgraph.graphql.context import Info
-from modelgraph.graphql.errors import ErrorCodes, is_expected
+from modelgraph.graphql.errors import ErrorCodes, client_error_code, is_expected
 from modelgraph.graphql.lineage import LineageMutation, LineageQuery
 from modelgraph.graphql.registry import RegistryMutation, RegistryQuery
 from modelgraph.graphql.scalars import SCALAR_MAP
@@ -75,6 +75,9 @@ class ModelGraphSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         for error in errors:
+            if error.original_error is None and not (error.extensions or {}).get("code"):
+                # Parse errors never reach ErrorCodes (no execution result yet): code them here.
+                error.extensions = {**(error.extensions or {}), "code": client_error_code(error)}
             if is_expected(error):
                 log.debug("client error: %s", error.message)
             else:
