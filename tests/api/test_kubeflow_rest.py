@@ -523,6 +523,12 @@ async def test_rest_model_is_visible_in_graphql(client: httpx.AsyncClient) -> No
     assert version["customProperties"] == [{"key": "epochs", "type": "INT", "intValue": 9}]
     assert version["metrics"] == [{"key": "auc", "value": 0.88}]
     assert version["artifacts"] == [{"uri": "s3://w"}]
+    staged = await gql(
+        client,
+        """{ modelVersions(first: 10, filter: {field: STAGE, op: EQ, value: "DEVELOPMENT"}) {
+             nodes { name } } }""",
+    )
+    assert staged["data"] == {"modelVersions": {"nodes": [{"name": "v1"}]}}, staged
 
 
 async def test_graphql_model_is_visible_through_rest(client: httpx.AsyncClient) -> None:

@@ -3,7 +3,8 @@
 CREATE (n:Entity {id: $props.id})
 SET n += $props
 FOREACH (_ IN CASE WHEN $kind = 'RegisteredModel' THEN [1] ELSE [] END | SET n:RegisteredModel)
-FOREACH (_ IN CASE WHEN $kind = 'ModelVersion' THEN [1] ELSE [] END | SET n:ModelVersion)
+FOREACH (_ IN CASE WHEN $kind = 'ModelVersion' THEN [1] ELSE [] END |
+  SET n:ModelVersion, n.stage = coalesce(n.stage, 'DEVELOPMENT'))
 FOREACH (_ IN CASE WHEN $kind = 'ModelArtifact' THEN [1] ELSE [] END | SET n:ModelArtifact)
 FOREACH (_ IN CASE WHEN $kind = 'DocArtifact' THEN [1] ELSE [] END | SET n:DocArtifact)
 FOREACH (_ IN CASE WHEN $kind = 'Dataset' THEN [1] ELSE [] END | SET n:Dataset)
