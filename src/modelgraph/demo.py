@@ -191,6 +191,13 @@ class _Loader:
             await self.run(_TRANSITION, id=version["id"], to=stage, comment=f"promote to {stage}")
             self.created += 1
 
+    async def retire(self, version: dict[str, Any], comment: str) -> None:
+        """Move a superseded version to stage ARCHIVED; it stays LIVE for its history."""
+        if version["stage"] == "ARCHIVED":
+            return
+        await self.run(_TRANSITION, id=version["id"], to="ARCHIVED", comment=comment)
+        self.created += 1
+
     async def alias(self, model: str, version: dict[str, Any], alias: str) -> None:
         current = (await self.run(_ALIASES, name=model))["registeredModel"]["aliases"]
         if {"alias": alias, "versionId": version["id"]} in current:
@@ -324,6 +331,7 @@ async def load(db: Database, settings: Settings) -> str:
     }
     await loader.deploy_history("prod-openshift", "churn-prod", [v1["id"], v2["id"]], spec)
     await loader.deploy_history("staging-openshift", "fraud-staging", [fraud["id"]], {})
+    await loader.retire(v1, "superseded by v2 in churn-prod")
     if loader.created == 0:
         return "already present, nothing changed"
     return (

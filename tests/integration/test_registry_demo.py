@@ -38,7 +38,7 @@ async def test_demo_graph_is_complete_and_idempotent(db: Database, settings: Set
     assert churn["framework"] == "xgboost" and churn["modelType"] == "classification"  # type: ignore[index]
     v1, v2 = churn["versions"]  # type: ignore[index]
     assert (v1["name"], v2["name"]) == ("v1", "v2")
-    assert v2["stage"] == "PRODUCTION"
+    assert (v1["stage"], v2["stage"]) == ("ARCHIVED", "PRODUCTION")
     assert v2["currentDeployments"] == [
         {"name": "churn-prod", "servingEnvironment": {"name": "prod-openshift"}}
     ]
