@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from modelgraph.domain.graph import Label
 from modelgraph.store.bulk import GraphBatch
@@ -113,7 +114,7 @@ async def demo_graph(db: Database) -> DemoGraph:
         "train-fraud-1",
         createdAt=at(13),
         type="TRAINING",
-        **{"hp.learning_rate": 0.2},
+        **cast(dict[str, Any], {"hp.learning_rate": 0.2}),
     )
     g.consumed(ids["ct:v2"], ids["train-fraud"], "train")
     ids["fraud:v1"] = g.node(Label.MODEL_VERSION, "v1", ids["fraud"], createdAt=at(14))

@@ -12,7 +12,7 @@ def test_every_reading_of_a_ref_is_offered() -> None:
     p = parse_ref(" customer-churn-prediction:v2 ")
     assert p["ref"] == "customer-churn-prediction:v2"
     assert (p["versionParent"], p["version"]) == ("customer-churn-prediction", "v2")
-    assert p["environment"] is None and p["aliasModel"] is None
+    assert p["environment"] == "" and p["aliasModel"] == ""  # no such reading: matches no name
     p = parse_ref("prod-openshift/churn-prod")
     assert (p["environment"], p["deployment"]) == ("prod-openshift", "churn-prod")
     p = parse_ref("customer-churn-prediction@champion")

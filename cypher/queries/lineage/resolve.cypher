@@ -1,6 +1,8 @@
 // Candidates for a lineage ref (grammar in store/lineage.py): an id; a unique name of a top-level
 // entity or deployment; `parent:version`; `environment/deployment`; `model@alias` (the holder at
-// $asOf, the current one when null). rank 0 = id match, which wins over name matches.
+// $asOf; the store passes the largest Long for "now", so the open assignment answers). Readings a
+// ref does not have come as '' (matches no name): parameters keep one type, so one cached plan.
+// rank 0 = id match, which wins over name matches.
 CALL () {
   MATCH (n:Entity {id: $ref})
   RETURN n, 0 AS rank
@@ -16,8 +18,7 @@ CALL () {
   RETURN n, 1 AS rank
   UNION
   MATCH (:RegisteredModel {name: $aliasModel})-[:HAS_ALIAS]->(a:AliasAssignment {alias: $alias})-[:POINTS_TO]->(n:Entity)
-  WHERE ($asOf IS NULL AND a.until IS NULL)
-     OR ($asOf IS NOT NULL AND a.since <= $asOf AND (a.until IS NULL OR a.until > $asOf))
+  WHERE a.since <= $asOf AND (a.until IS NULL OR a.until > $asOf)
   RETURN n, 1 AS rank
 }
 WITH n, min(rank) AS rank

@@ -5,13 +5,13 @@ Resolvers validate arguments and call store/lineage.py; every answer is one read
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from modelgraph.domain.errors import Invalid
 from modelgraph.domain.graph import (
@@ -215,6 +215,57 @@ class KindCount:
     count: int
 
 
+# LineageNode fields a slim node map answers (store walk ``full=False``); any other field
+# (hyperparameters, entity, stage, ...) needs every property. Unknown names count as "other".
+_SLIM_NODE_FIELDS = frozenset(
+    {
+        "__typename",
+        "id",
+        "kind",
+        "name",
+        "label",
+        "parentName",
+        "distance",
+        "path",
+        "state",
+        "createdAt",
+    }
+)
+# Fields whose value is a list item node (the root always comes with every property).
+_ITEM_FIELDS = frozenset({"nodes", "version"})
+
+
+@dataclasses.dataclass
+class _Wants:
+    """What a lineage answer's selection needs from the walk."""
+
+    full: bool = False
+    paths: bool = False
+    fields: set[str] = dataclasses.field(default_factory=set)  # top-level field names
+
+
+def _visit(selections: list[Selection], in_item: bool, wants: _Wants, top: bool = False) -> None:
+    for sel in selections:
+        if not isinstance(sel, SelectedField):  # inline fragment or fragment spread: same level
+            _visit(sel.selections, in_item, wants, top)
+            continue
+        if top:
+            wants.fields.add(sel.name)
+        if in_item:
+            wants.paths |= sel.name == "path"
+            wants.full |= sel.name not in _SLIM_NODE_FIELDS
+        else:
+            _visit(sel.selections, sel.name in _ITEM_FIELDS, wants)
+
+
+def _wants(info: Info) -> _Wants:
+    """Inspect the selection under this field: node properties and paths only when asked for."""
+    wants = _Wants()
+    for field in info.selected_fields:
+        _visit(field.selections, False, wants, top=True)
+    return wants
+
+
 def _filter(graph: store.LineageGraph, kinds: list[EntityKind] | None) -> list[store.LineageItem]:
     wanted = {k.value for k in kinds} if kinds else None
     return [i for i in graph.items if wanted is None or i.kind in wanted]
@@ -260,39 +311,41 @@ class LineageGraph:
 
 @strawberry.type(description="What depends on a dataset (version): nodes, edges and counts.")
 class Impact:
+    _root_id: strawberry.Private[str]
+    _graph: strawberry.Private[store.LineageGraph | None]
+    _counts: strawberry.Private[store.ImpactCounts | None]
     _args: strawberry.Private[dict[str, Any]]
-    _task: strawberry.Private[asyncio.Task[store.LineageGraph] | None] = None
 
-    async def _walk(self, info: Info) -> store.LineageGraph:
-        # Several fields may ask at once: one traversal per Impact object.
-        if self._task is None:
-            self._task = asyncio.ensure_future(store.impact(info.context.db, **self._args))
-        return await self._task
+    def _walk(self) -> store.LineageGraph:
+        # The resolver walks whenever a field other than counts is selected.
+        if self._graph is None:
+            raise RuntimeError("impact walk not loaded")
+        return self._graph
 
     @strawberry.field(description="The entity the question started from.")
-    async def root(self, info: Info) -> LineageNode:
-        return LineageNode.from_item((await self._walk(info)).root)
+    def root(self) -> LineageNode:
+        return LineageNode.from_item(self._walk().root)
 
     @strawberry.field(description="Dependent nodes by distance; optionally of kinds.")
-    async def nodes(
-        self,
-        info: Info,
-        kinds: list[EntityKind] | None = None,
-    ) -> list[LineageNode]:
-        return [LineageNode.from_item(i) for i in _filter(await self._walk(info), kinds)]
+    def nodes(self, kinds: list[EntityKind] | None = None) -> list[LineageNode]:
+        return [LineageNode.from_item(i) for i in _filter(self._walk(), kinds)]
 
     @strawberry.field
-    async def edges(self, info: Info) -> list[LineageEdge]:
-        return [LineageEdge.from_edge(e) for e in (await self._walk(info)).edges]
+    def edges(self) -> list[LineageEdge]:
+        return [LineageEdge.from_edge(e) for e in self._walk().edges]
 
     @strawberry.field(description="A depth or node cap was hit.")
-    async def truncated(self, info: Info) -> bool:
-        return (await self._walk(info)).truncated
+    def truncated(self) -> bool:
+        return self._walk().truncated
 
     @strawberry.field(description="Counts per kind, without payload (one count query).")
     async def counts(self, info: Info) -> list[KindCount]:
-        args = {k: v for k, v in self._args.items() if k in ("as_of", "live_only", "max_depth")}
-        found = await store.impact_counts(info.context.db, self._args["ref"], **args)
+        found = self._counts
+        if found is None and self._graph is not None:
+            # The walk already holds every dependent node unless the node cap cut it.
+            found = store.counts_of(self._graph)
+        if found is None:
+            found = await store.impact_counts(info.context.db, self._root_id, **self._args)
         return [KindCount(kind=EntityKind(k), count=n) for k, n in sorted(found.counts.items())]
 
 
@@ -379,8 +432,15 @@ class LineageQuery:
         max_depth: int = store.MAX_DEPTH,
         first: int = store.DEFAULT_NODES,
     ) -> LineageGraph:
+        wants = _wants(info)
         graph = await store.trace(
-            info.context.db, ref, as_of=as_of, max_depth=max_depth, limit=first
+            info.context.db,
+            ref,
+            as_of=as_of,
+            max_depth=max_depth,
+            limit=first,
+            full=wants.full,
+            paths=wants.paths,
         )
         return LineageGraph.of(graph)
 
@@ -398,17 +458,17 @@ class LineageQuery:
         first: int = store.DEFAULT_NODES,
     ) -> Impact:
         store.check_bounds(max_depth, first)
-        # Resolve once up front: an unknown ref is one NOT_FOUND, not one per field.
-        root = await store.resolve(info.context.db, ref, as_of)
-        return Impact(
-            _args={
-                "ref": root.id,
-                "as_of": as_of,
-                "live_only": live_only,
-                "max_depth": max_depth,
-                "limit": first,
-            }
+        wants = _wants(info)
+        args: dict[str, Any] = {"as_of": as_of, "live_only": live_only, "max_depth": max_depth}
+        # One read transaction here (resolve + walk, or resolve + counts): an unknown ref is
+        # one NOT_FOUND, and counts come off the walk when both are asked for.
+        if wants.fields <= {"counts", "__typename"}:
+            counts = await store.impact_counts(info.context.db, ref, **args)
+            return Impact(_root_id=counts.root_id, _graph=None, _counts=counts, _args=args)
+        graph = await store.impact(
+            info.context.db, ref, limit=first, full=wants.full, paths=wants.paths, **args
         )
+        return Impact(_root_id=graph.root.id, _graph=graph, _counts=None, _args=args)
 
     @strawberry.field(description="The lineage subgraph around a ref, for drawing.")
     async def lineage(
@@ -426,6 +486,7 @@ class LineageQuery:
         as_of: Timestamp | None = None,
         first: int = store.DEFAULT_NODES,
     ) -> LineageGraph:
+        wants = _wants(info)
         graph = await store.lineage(
             info.context.db,
             ref,
@@ -436,6 +497,8 @@ class LineageQuery:
             node_types=_kinds(node_types),
             stop_kinds=_kinds(stop_at) or [],
             stop_ids=[str(i) for i in stop_at_ids or []],
+            full=wants.full,
+            paths=wants.paths,
         )
         return LineageGraph.of(graph)
 

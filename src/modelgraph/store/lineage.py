@@ -1,8 +1,12 @@
 """Lineage questions: trace (upstream), impact (downstream), the lineage subgraph, diff and gaps.
 
 Every traversal is one bounded variable-length pattern (``ANY SHORTEST`` over
-``CONSUMED_BY|PRODUCED`` plus the ``DEPLOYED_AS`` hop) in a fixed query file per direction:
-each distinct node comes back once, with its shortest distance and one shortest path.
+``CONSUMED_BY|PRODUCED`` plus the ``DEPLOYED_AS`` hop) in a fixed query file per direction and
+search bound (5, 10, 20 or 50 hops: the smallest bound >= maxDepth, since a bound cannot be a
+parameter): each distinct node comes back once, with its shortest distance and one shortest path.
+Parameters always keep one type (sentinels, never None) so a warm service never re-plans; see
+:func:`warm_up`. Callers that need neither every property nor paths say so (``full``, ``paths``)
+and get slim node maps, which the driver decodes several times faster.
 
 Ref grammar (``resolve``), tried together; an id match wins, otherwise the match must be unique:
 
@@ -29,13 +33,13 @@ from modelgraph.domain.graph import ENV_PREFIX, METRIC_PREFIX, Family, Label, de
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
-MAX_DEPTH = 50  # the bound written into the query files
+MAX_DEPTH = 50  # the largest bound written into the query files
+BOUNDS = (5, 10, 20, 50)  # search bounds of the query file variants
 MAX_NODES = 5_000
 DEFAULT_NODES = 1_000
 MAX_REF_LENGTH = 600
 
 _RESOLVE = query("lineage/resolve")
-_IMPACT_COUNTS = query("lineage/impact_counts")
 _GAP_UNTRAINED = query("lineage/gaps_deployed_without_training_data")
 _GAP_UNAPPROVED = query("lineage/gaps_production_without_approval")
 
@@ -48,11 +52,38 @@ class Direction(StrEnum):
     BOTH = "BOTH"
 
 
-_WALK: dict[Direction, tuple[str, LiteralString]] = {
-    Direction.UPSTREAM: ("lineage/upstream", query("lineage/upstream")),
-    Direction.DOWNSTREAM: ("lineage/downstream", query("lineage/downstream")),
-    Direction.BOTH: ("lineage/both", query("lineage/both")),
+def _named(name: str) -> tuple[str, LiteralString]:
+    return name, query(name)
+
+
+_WALK: dict[tuple[Direction, int], tuple[str, LiteralString]] = {
+    (Direction.UPSTREAM, 5): _named("lineage/upstream_d5"),
+    (Direction.UPSTREAM, 10): _named("lineage/upstream_d10"),
+    (Direction.UPSTREAM, 20): _named("lineage/upstream_d20"),
+    (Direction.UPSTREAM, 50): _named("lineage/upstream_d50"),
+    (Direction.DOWNSTREAM, 5): _named("lineage/downstream_d5"),
+    (Direction.DOWNSTREAM, 10): _named("lineage/downstream_d10"),
+    (Direction.DOWNSTREAM, 20): _named("lineage/downstream_d20"),
+    (Direction.DOWNSTREAM, 50): _named("lineage/downstream_d50"),
+    (Direction.BOTH, 5): _named("lineage/both_d5"),
+    (Direction.BOTH, 10): _named("lineage/both_d10"),
+    (Direction.BOTH, 20): _named("lineage/both_d20"),
+    (Direction.BOTH, 50): _named("lineage/both_d50"),
 }
+_COUNTS: dict[int, tuple[str, LiteralString]] = {
+    5: _named("lineage/impact_counts_d5"),
+    10: _named("lineage/impact_counts_d10"),
+    20: _named("lineage/impact_counts_d20"),
+    50: _named("lineage/impact_counts_d50"),
+}
+
+
+def search_bound(max_depth: int) -> int:
+    """The smallest query-file bound that reaches ``max_depth`` hops."""
+    for bound in BOUNDS:
+        if max_depth <= bound:
+            return bound
+    raise Invalid(f"maxDepth must be 1-{MAX_DEPTH}", field="maxDepth")
 
 
 class DeployMode(StrEnum):
@@ -134,7 +165,10 @@ class LineageEdge:
 
 @dataclass
 class LineageGraph:
-    """A lineage subgraph: the root, nodes ordered by distance, edges among them."""
+    """A lineage subgraph: the root, nodes ordered by distance, edges among them.
+
+    ``over_limit``: the node cap cut the answer (``truncated`` also covers the depth cap).
+    """
 
     root: LineageItem
     items: list[LineageItem]
@@ -142,6 +176,7 @@ class LineageGraph:
     truncated: bool
     direction: Direction
     as_of: int | None = None
+    over_limit: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form (CLI ``--json``): typed maps decoded, nodes by distance."""
@@ -265,19 +300,22 @@ def _item_dict(item: LineageItem) -> dict[str, Any]:
     return out
 
 
-def parse_ref(ref: str) -> dict[str, str | None]:
-    """Query parameters for every reading of ``ref`` (see the module docstring)."""
+def parse_ref(ref: str) -> dict[str, str]:
+    """Query parameters for every reading of ``ref`` (see the module docstring).
+
+    A reading the ref does not have is ``''``, which matches no name (names are non-empty).
+    """
     ref = ref.strip()
     if not ref or len(ref) > MAX_REF_LENGTH:
         raise Invalid(f"a ref is 1-{MAX_REF_LENGTH} characters", field="ref")
-    params: dict[str, str | None] = {
+    params: dict[str, str] = {
         "ref": ref,
-        "versionParent": None,
-        "version": None,
-        "environment": None,
-        "deployment": None,
-        "aliasModel": None,
-        "alias": None,
+        "versionParent": "",
+        "version": "",
+        "environment": "",
+        "deployment": "",
+        "aliasModel": "",
+        "alias": "",
     }
     if ":" in ref:
         # Version names rarely hold ':' while model names may: split at the last one.
@@ -296,7 +334,8 @@ async def resolve_tx(
     db: Database, tx: AsyncManagedTransaction, ref: str, as_of: int | None = None
 ) -> Resolved:
     """The one entity ``ref`` names, or NotFound / Invalid (ambiguous)."""
-    rows = await db.fetch(tx, "lineage/resolve", _RESOLVE, asOf=as_of, **parse_ref(ref))
+    at = _MAX_TIME if as_of is None else as_of  # "now": the open alias assignment
+    rows = await db.fetch(tx, "lineage/resolve", _RESOLVE, asOf=at, **parse_ref(ref))
     if not rows:
         raise NotFound(f"nothing matches ref {ref!r}", field="ref")
     if rows[0]["rank"] == 0 or len(rows) == 1:
@@ -346,10 +385,16 @@ async def walk_tx(
     stop_kinds: Sequence[Label] = (),
     stop_ids: Sequence[str] = (),
     live_only: bool = False,
+    full: bool = True,
+    paths: bool = True,
 ) -> LineageGraph:
-    """Run one direction's traversal from an entity id inside ``tx``."""
+    """Run one direction's traversal from an entity id inside ``tx``.
+
+    ``full=False``: items carry only id, kind, name, state, createdAt and parentId;
+    ``paths=False``: items carry empty paths. The root always has every property.
+    """
     check_bounds(max_depth, limit)
-    name, text = _WALK[direction]
+    name, text = _WALK[direction, search_bound(max_depth)]
     row = await db.fetch_one(
         tx,
         name,
@@ -357,10 +402,12 @@ async def walk_tx(
         id=root_id,
         maxDepth=max_depth,
         limit=limit,
-        nodeTypes=[k.value for k in node_types] if node_types else None,
+        nodeTypes=[k.value for k in node_types or ()],
         stopKinds=[k.value for k in stop_kinds],
         stopIds=list(stop_ids),
         liveOnly=live_only,
+        full=full,
+        paths=paths,
         **time_window(deploy_mode, as_of),
     )
     if row is None:
@@ -375,6 +422,7 @@ async def walk_tx(
         truncated=bool(row["truncated"]),
         direction=direction,
         as_of=as_of,
+        over_limit=bool(row["overLimit"]),
     )
 
 
@@ -400,6 +448,8 @@ async def lineage(
     stop_kinds: Sequence[Label] = (),
     stop_ids: Sequence[str] = (),
     live_only: bool = False,
+    full: bool = True,
+    paths: bool = True,
 ) -> LineageGraph:
     """The lineage subgraph around ``ref`` for drawing; ``truncated`` when a cap was hit."""
     check_bounds(max_depth, limit)
@@ -419,6 +469,8 @@ async def lineage(
             stop_kinds=stop_kinds,
             stop_ids=stop_ids,
             live_only=live_only,
+            full=full,
+            paths=paths,
         )
 
     return await db.read(work)
@@ -431,9 +483,20 @@ async def trace(
     as_of: int | None = None,
     max_depth: int = MAX_DEPTH,
     limit: int = DEFAULT_NODES,
+    full: bool = True,
+    paths: bool = True,
 ) -> LineageGraph:
     """Everything ``ref`` (a Deployment or a ModelVersion, typically) came from."""
-    return await lineage(db, ref, Direction.UPSTREAM, max_depth=max_depth, limit=limit, as_of=as_of)
+    return await lineage(
+        db,
+        ref,
+        Direction.UPSTREAM,
+        max_depth=max_depth,
+        limit=limit,
+        as_of=as_of,
+        full=full,
+        paths=paths,
+    )
 
 
 async def impact(
@@ -445,6 +508,8 @@ async def impact(
     max_depth: int = MAX_DEPTH,
     limit: int = DEFAULT_NODES,
     node_types: Sequence[Label] | None = None,
+    full: bool = True,
+    paths: bool = True,
 ) -> LineageGraph:
     """Everything that depends on ``ref`` (a Dataset or DatasetVersion, typically)."""
     return await lineage(
@@ -456,7 +521,48 @@ async def impact(
         as_of=as_of,
         live_only=live_only,
         node_types=node_types,
+        full=full,
+        paths=paths,
     )
+
+
+def counts_of(graph: LineageGraph) -> ImpactCounts | None:
+    """Counts per kind read off a walk that the node cap did not cut, else None.
+
+    Equal to :func:`impact_counts` with the same as_of, liveOnly and maxDepth when the walk had
+    no nodeTypes or stop filters (the counts query has none either).
+    """
+    if graph.over_limit:
+        return None
+    counts: dict[str, int] = {}
+    for item in graph.items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    return ImpactCounts(root_id=graph.root.id, counts=dict(sorted(counts.items())))
+
+
+async def impact_counts_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    root_id: str,
+    *,
+    as_of: int | None = None,
+    live_only: bool = False,
+    max_depth: int = MAX_DEPTH,
+) -> ImpactCounts:
+    """:func:`impact_counts` from an entity id inside ``tx``."""
+    check_bounds(max_depth, 1)
+    name, text = _COUNTS[search_bound(max_depth)]
+    row = await db.fetch_one(
+        tx,
+        name,
+        text,
+        id=root_id,
+        maxDepth=max_depth,
+        liveOnly=live_only,
+        **time_window(_deploy_mode(Direction.DOWNSTREAM, as_of, live_only), as_of),
+    )
+    counts = {c["kind"]: int(c["count"]) for c in row["counts"]} if row else {}
+    return ImpactCounts(root_id=root_id, counts=counts)
 
 
 async def impact_counts(
@@ -472,17 +578,47 @@ async def impact_counts(
 
     async def work(tx: AsyncManagedTransaction) -> ImpactCounts:
         root = await resolve_tx(db, tx, ref, as_of)
-        row = await db.fetch_one(
-            tx,
-            "lineage/impact_counts",
-            _IMPACT_COUNTS,
-            id=root.id,
-            maxDepth=max_depth,
-            liveOnly=live_only,
-            **time_window(_deploy_mode(Direction.DOWNSTREAM, as_of, live_only), as_of),
+        return await impact_counts_tx(
+            db, tx, root.id, as_of=as_of, live_only=live_only, max_depth=max_depth
         )
-        counts = {c["kind"]: int(c["count"]) for c in row["counts"]} if row else {}
-        return ImpactCounts(root_id=root.id, counts=counts)
+
+    return await db.read(work)
+
+
+async def warm_up(db: Database, bounds: Sequence[int] = BOUNDS) -> int:
+    """Plan every traversal file once (resolve, walks, counts) so first requests do not.
+
+    Each file costs 1-3 s to plan the first time; the plan is cached by the server for its
+    parameter types, which the store keeps fixed. Runs against an id that matches nothing, so it
+    reads no data. Returns the number of queries planned. Meant for service start-up.
+    """
+    missing = "warm-up/no-such@entity:id"  # matches nothing; every ref reading is planned
+
+    async def work(tx: AsyncManagedTransaction) -> int:
+        await db.fetch(tx, "lineage/resolve", _RESOLVE, asOf=_MAX_TIME, **parse_ref(missing))
+        planned = 1
+        for (_, bound), (name, text) in _WALK.items():
+            if bound in bounds:
+                await db.fetch(
+                    tx,
+                    name,
+                    text,
+                    id=missing,
+                    maxDepth=bound,
+                    limit=1,
+                    nodeTypes=[],
+                    stopKinds=[],
+                    stopIds=[],
+                    liveOnly=False,
+                    full=True,
+                    paths=True,
+                    **time_window(DeployMode.ANY, None),
+                )
+                planned += 1
+        for bound in bounds:
+            await impact_counts_tx(db, tx, missing, max_depth=bound)
+            planned += 1
+        return planned
 
     return await db.read(work)
 

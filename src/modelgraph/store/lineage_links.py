@@ -59,4 +59,5 @@ async def linked(db: Database, link: Link, ids: list[str]) -> dict[str, list[Rec
 
 async def served(db: Database, ids: list[str], as_of: int | None) -> dict[str, list[Record]]:
     """Versions serving each deployment now (``as_of`` None) or at ``as_of``, newest first."""
-    return await _many(db, "lineage/links_served", _SERVED, ids, asOf=as_of)
+    at = 2**63 - 1 if as_of is None else as_of  # "now": only open DEPLOYED_AS edges pass
+    return await _many(db, "lineage/links_served", _SERVED, ids, asOf=at)

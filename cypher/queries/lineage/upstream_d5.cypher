@@ -1,9 +1,12 @@
 // Upstream lineage of one entity: everything it came from, following CONSUMED_BY|PRODUCED edges
 // backwards (plus the DEPLOYED_AS hop into a Deployment).
 // ANY SHORTEST yields each distinct node once with its shortest distance and one shortest path,
-// so diamonds and cycles cost bounded work. Depth is hard-capped at 50 here ($maxDepth <= 50);
+// so diamonds and cycles cost bounded work. The search is bounded at 5 hops here
+// (the store picks the smallest of the _d5/_d10/_d20/_d50 variants >= $maxDepth; hard cap 50);
 // a RegisteredModel or Dataset root starts from all its versions, one hop further.
-// $limit + 1 rows are kept so that a cut is reported (truncated), never silent.
+// Empty $nodeTypes means every kind; $full = false returns slim node maps, $paths = false empty
+// paths (the caller did not ask for them). $limit + 1 rows are kept so that a cut is reported
+// (truncated), never silent.
 // Time: nodes created after $createdMax did not exist yet (asOf); a DEPLOYED_AS edge counts when
 // since <= $edgeHi and until > $edgeLo (other edges have neither), a window the store sets for
 // history, serving now, or serving at asOf. Plain conjunctions keep the path automaton cheap to plan.
@@ -25,7 +28,7 @@ CALL (root) {
         WHERE (a = s OR NOT (a.kind IN $stopKinds OR a.id IN $stopIds))
           AND coalesce(m.createdAt, 0) <= $createdMax
           AND coalesce(r.since, -1) <= $edgeHi AND coalesce(r.until, 9223372036854775807) > $edgeLo
-        ){1,50}(x)
+        ){1,5}(x)
     WHERE x <> root
     RETURN x, prefix + [n IN nodes(p) | n.id] AS path
   }
@@ -34,7 +37,7 @@ CALL (root) {
   WITH x, head(collect(path)) AS path
   WITH x, path, size(path) - 1 AS distance
   WHERE distance <= $maxDepth
-    AND ($nodeTypes IS NULL OR x.kind IN $nodeTypes)
+    AND (size($nodeTypes) = 0 OR x.kind IN $nodeTypes)
     AND (NOT $liveOnly OR x.state = 'LIVE')
   ORDER BY distance, x.id
   LIMIT $limit + 1
@@ -54,7 +57,7 @@ CALL (items, ids) {
   WHERE NOT m.id IN ids AND coalesce(m.createdAt, 0) <= $createdMax
   RETURN count(m) > 0 AS deeper
 }
-WITH root, items, overLimit OR deeper AS truncated, [root] + [i IN items | i.node] AS nodes
+WITH root, items, overLimit, overLimit OR deeper AS truncated, [root] + [i IN items | i.node] AS nodes
 CALL (nodes) {
   UNWIND nodes AS a
   MATCH (a)-[r:CONSUMED_BY|PRODUCED|DEPLOYED_AS|HAS_VERSION]->(b)
@@ -67,6 +70,15 @@ CALL (nodes) {
 }
 RETURN root {.*} AS root,
        head([(pp:Entity)-[:HAS_VERSION|HAS_ARTIFACT|HOSTS|HAS_RUN]->(root) WHERE pp.id = root.parentId | pp.name]) AS rootParentName,
-       [i IN items | {node: properties(i.node), distance: i.distance, path: i.path, parentName: i.parentName}] AS items,
+       [i IN items | {
+         node: CASE WHEN $full THEN properties(i.node) ELSE {
+                 id: i.node.id, kind: i.node.kind, name: i.node.name, state: i.node.state,
+                 createdAt: i.node.createdAt, parentId: i.node.parentId
+               } END,
+         distance: i.distance,
+         path: CASE WHEN $paths THEN i.path ELSE [] END,
+         parentName: i.parentName
+       }] AS items,
        edges,
-       truncated
+       truncated,
+       overLimit

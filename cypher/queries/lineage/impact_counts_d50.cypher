@@ -1,5 +1,6 @@
 // Impact counts per kind without payload (dashboards): the downstream.cypher traversal, counted.
-// Bounded by the same hard depth cap of 50; no node cap, since nothing but counts is returned.
+// Searches at most 50 hops (variants _d5/_d10/_d20/_d50, as for downstream);
+// no node cap, since nothing but counts is returned.
 // Time: nodes created after $createdMax did not exist yet (asOf); a DEPLOYED_AS edge counts when
 // since <= $edgeHi and until > $edgeLo (other edges have neither), a window the store sets for
 // history, serving now, or serving at asOf. Plain conjunctions keep the path automaton cheap to plan.
