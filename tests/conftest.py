@@ -100,7 +100,7 @@ def settings(neo4j_server: Neo4jServer, tmp_path_factory: pytest.TempPathFactory
         neo4j_user=neo4j_server.user,
         neo4j_password=SecretStr(neo4j_server.password),
         home=Path(tmp_path_factory.mktemp("mg-home")),
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
     )
 
 

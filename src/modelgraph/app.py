@@ -20,7 +20,7 @@ from modelgraph.graphql.context import Context
 from modelgraph.graphql.schema import schema
 from modelgraph.rest import routes as rest_routes
 from modelgraph.settings import Settings
-from modelgraph.store import migrations
+from modelgraph.store import lineage, migrations
 from modelgraph.store.db import Database, make_driver
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,16 @@ async def _ready_check(db: Database) -> migrations.MigrationStatus:
     return await migrations.status(db)
 
 
+async def _warm_up(db: Database) -> None:
+    """Plan the lineage queries in the background so the first real requests are not slow."""
+    try:
+        planned = await lineage.warm_up(db)
+    except ModelGraphError as exc:
+        log.warning("lineage warm-up skipped: %s", exc.message)
+    else:
+        log.info("lineage warm-up planned %d queries", planned)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the service; the lifespan opens one AsyncDriver and closes it on shutdown."""
     settings = settings or Settings()
@@ -87,13 +97,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[State]:
         driver = make_driver(settings)
+        db = Database(driver, settings.neo4j_database)
+        warm: asyncio.Task[None] | None = None
         try:
             await driver.verify_connectivity()
         except Exception as exc:  # the service still starts; /readyz reports the outage
             log.warning("Neo4j not reachable at start-up (%s): %s", settings.neo4j_uri, exc)
+        else:
+            if settings.warm_up:
+                warm = asyncio.create_task(_warm_up(db))
         try:
-            yield {"db": Database(driver, settings.neo4j_database), "settings": settings}
+            yield {"db": db, "settings": settings}
         finally:
+            if warm is not None:
+                warm.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await warm
             await driver.close()
 
     graphql_app = ModelGraphGraphQL(schema, graphql_ide="graphiql")

@@ -27,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(neo4j_app, name="neo4j", help="Run a local Neo4j 5.26 Community server (no Docker).")
-console = Console(soft_wrap=True)
+console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 

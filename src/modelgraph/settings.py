@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     # Header that names the acting user until real authentication exists.
     user_header: str = "x-modelgraph-user"
     log_level: str = "info"
+    # Plan the lineage queries at start-up (in the background) so first requests are fast.
+    warm_up: bool = True
 
     def neo4j_auth(self) -> tuple[str, str] | None:
         """Driver auth tuple, or None when the server runs without authentication."""

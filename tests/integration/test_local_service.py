@@ -36,9 +36,14 @@ class PrivateNeo4j:
         return f"bolt://127.0.0.1:{self.port}"
 
     def settings(self, tmp: Path) -> Settings:
+        # No lineage warm-up: these servers are stopped and killed under it.
         return Settings(
-            neo4j_uri=self.uri, neo4j_password=SecretStr(TEST_PASSWORD), home=tmp, _env_file=None
-        )  # type: ignore[call-arg]
+            neo4j_uri=self.uri,
+            neo4j_password=SecretStr(TEST_PASSWORD),
+            home=tmp,
+            warm_up=False,
+            _env_file=None,
+        )
 
     def env(self) -> dict[str, str]:
         return {"MODELGRAPH_NEO4J_URI": self.uri, "MODELGRAPH_NEO4J_PASSWORD": TEST_PASSWORD}
