@@ -93,6 +93,19 @@ class Database:
         result = await tx.run(text, params)
         return [record.data() async for record in result]
 
+    async def fetch_plain_one(
+        self, tx: AsyncManagedTransaction, name: str, text: LiteralString, /, **params: Any
+    ) -> Record | None:
+        """:meth:`fetch_one` for queries returning only maps, lists and scalars (never nodes).
+
+        Skips the driver's recursive graph-type conversion, which dominates decoding of
+        large lineage answers.
+        """
+        self.round_trips.add(name)
+        result = await tx.run(text, params)
+        record = await result.single(strict=False)
+        return dict(record) if record is not None else None
+
     async def fetch_one(
         self, tx: AsyncManagedTransaction, name: str, text: LiteralString, /, **params: Any
     ) -> Record | None:

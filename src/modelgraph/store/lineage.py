@@ -395,7 +395,7 @@ async def walk_tx(
     """
     check_bounds(max_depth, limit)
     name, text = _WALK[direction, search_bound(max_depth)]
-    row = await db.fetch_one(
+    row = await db.fetch_plain_one(
         tx,
         name,
         text,
@@ -552,7 +552,7 @@ async def impact_counts_tx(
     """:func:`impact_counts` from an entity id inside ``tx``."""
     check_bounds(max_depth, 1)
     name, text = _COUNTS[search_bound(max_depth)]
-    row = await db.fetch_one(
+    row = await db.fetch_plain_one(
         tx,
         name,
         text,
