@@ -433,6 +433,47 @@ async def test_experiments_runs_and_metric_history(client: httpx.AsyncClient) ->
     await post(client, "/experiment_runs", {"name": "orphan"}, 400)
 
 
+async def test_run_artifacts_put_the_run_in_the_version_lineage(
+    client: httpx.AsyncClient,
+) -> None:
+    from tests.conftest import gql
+
+    rm = await post(client, "/registered_models", {"name": "kf-lineage"})
+    mv = await post(client, "/model_versions", {"name": "v1", "registeredModelId": rm["id"]})
+    exp = await post(client, "/experiments", {"name": "kf-lineage-exp"})
+    run = await post(
+        client,
+        f"/experiments/{exp['id']}/experiment_runs",
+        {"name": "kf-run", "experimentId": exp["id"]},
+    )
+    run_base = f"/experiment_runs/{run['id']}/artifacts"
+    await post(
+        client,
+        run_base,
+        {
+            "artifactType": "dataset-artifact",
+            "name": "kf-train",
+            "uri": "s3://kf/train",
+            "customProperties": {"datasetName": sv("kf-data")},
+        },
+    )
+    model = await post(
+        client, run_base, {"artifactType": "model-artifact", "name": "kf-w", "uri": "s3://kf/w"}
+    )
+    await post(
+        client,
+        f"/model_versions/{mv['id']}/artifacts",
+        {"artifactType": "model-artifact", "id": model["id"]},
+        200,
+    )
+    body = await gql(client, '{ trace(ref: "kf-lineage:v1") { nodes { kind name distance } } }')
+    assert "errors" not in body, body
+    nodes = body["data"]["trace"]["nodes"]  # type: ignore[index]
+    by_kind = {n["kind"]: n for n in nodes}
+    assert by_kind["Execution"]["name"] == "kf-run" and by_kind["Execution"]["distance"] == 1
+    assert by_kind["DatasetVersion"]["distance"] == 2
+
+
 async def test_openapi_document_is_served(client: httpx.AsyncClient) -> None:
     import yaml
 

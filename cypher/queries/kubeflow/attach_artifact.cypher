@@ -16,4 +16,11 @@ FOREACH (_ IN CASE WHEN $rel = 'PRODUCED' THEN [1] ELSE [] END | MERGE (o)-[:PRO
 FOREACH (_ IN CASE WHEN $rel = 'CONSUMED_BY' THEN [1] ELSE [] END |
   MERGE (n)-[c:CONSUMED_BY]->(o) ON CREATE SET c.role = 'input')
 SET o += $ownerProps
+WITH n
+// A run that produced a model artifact a version holds produced that version: lineage walks
+// over CONSUMED_BY/PRODUCED then reach the run from the version (Kubeflow links only artifacts).
+CALL (n) {
+  MATCH (run:Execution)-[:PRODUCED]->(n:ModelArtifact)<-[:HAS_ARTIFACT]-(mv:ModelVersion)
+  MERGE (run)-[:PRODUCED]->(mv)
+}
 RETURN n.id AS id
