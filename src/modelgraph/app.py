@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[State]:
         driver = make_driver(settings)
-        db = Database(driver, settings.neo4j_database)
+        db = Database(driver, settings.neo4j_database, settings.neo4j_transaction_timeout)
         warm: asyncio.Task[None] | None = None
         try:
             await driver.verify_connectivity()

@@ -37,7 +37,9 @@ def with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     async def main() -> T:
         driver = make_driver(settings)
         try:
-            return await work(Database(driver, settings.neo4j_database))
+            return await work(
+                Database(driver, settings.neo4j_database, settings.neo4j_transaction_timeout)
+            )
         finally:
             await driver.close()
 

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=default_home)
     # Seconds a driver call may wait for a connection before the request fails as unavailable.
     neo4j_connection_timeout: float = Field(default=3.0, gt=0)
+    # Seconds one transaction may run on the server before Neo4j stops it.
+    neo4j_transaction_timeout: float = Field(default=30.0, gt=0)
     # PRODUCTION requires an approval by someone other than the version's author.
     require_approval_for_production: bool = False
     # Header that names the acting user until real authentication exists.

@@ -1,6 +1,6 @@
 // Kubeflow REST: a serve-model record is a DEPLOYED_AS edge; it becomes the current one and
 // closes any open edge into the Deployment (history is kept).
-MATCH (d:Deployment {id: $deploymentId})
+MATCH (d:Entity:Deployment {id: $deploymentId})
 // Take the deployment's lock first so concurrent serves take turns.
 SET d.updatedAt = $now
 WITH d

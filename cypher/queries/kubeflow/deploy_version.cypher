@@ -1,6 +1,6 @@
 // Kubeflow REST: make version $versionKfId the one a Deployment serves (or none), keeping
 // history: open DEPLOYED_AS edges of other versions are closed, a new one carries a serve record.
-MATCH (d:Deployment {id: $deploymentId})
+MATCH (d:Entity:Deployment {id: $deploymentId})
 CALL (d) {
   OPTIONAL MATCH (old:ModelVersion)-[cur:DEPLOYED_AS]->(d)
   WHERE cur.until IS NULL AND ($versionKfId IS NULL OR old.kfId <> $versionKfId OR NOT $serving)

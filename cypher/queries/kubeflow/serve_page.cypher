@@ -1,6 +1,6 @@
 // Kubeflow REST: one page of an InferenceService's serve-model records (its DEPLOYED_AS edges),
 // filtered (DNF as in listing/page) and keyset-paginated on edge properties.
-MATCH (v:ModelVersion)-[n:DEPLOYED_AS]->(:Deployment {id: $deploymentId})
+MATCH (v:ModelVersion)-[n:DEPLOYED_AS]->(:Entity:Deployment {id: $deploymentId})
 WHERE (size($dnf) = 0 OR any(conj IN $dnf WHERE all(p IN conj WHERE coalesce(
         CASE p.op
           WHEN 'EQ' THEN n[p.prop] = p.value

@@ -5,12 +5,12 @@
 CREATE (x:Entity:Execution)
 SET x = $execution
 WITH x
-OPTIONAL MATCH (exp:Experiment {id: $execution.parentId})
+OPTIONAL MATCH (exp:Entity:Experiment {id: $execution.parentId})
 FOREACH (_ IN CASE WHEN exp IS NULL THEN [] ELSE [1] END | CREATE (exp)-[:HAS_RUN]->(x))
 WITH x
 CALL (x) {
   UNWIND $newVersions AS row
-  MATCH (d:Dataset {id: row.parentId})
+  MATCH (d:Entity:Dataset {id: row.parentId})
   CREATE (v:Entity:DatasetVersion)
   SET v = row
   CREATE (d)-[:HAS_VERSION]->(v)

@@ -1,4 +1,4 @@
 // Record an approval of a version for a stage.
-MATCH (v:ModelVersion {id: $versionId})
+MATCH (v:Entity:ModelVersion {id: $versionId})
 CREATE (v)-[:HAS_APPROVAL]->(a:Approval {id: $id, stage: $stage, by: $by, at: $at, comment: $comment})
 RETURN a {.*} AS item

@@ -1,5 +1,5 @@
 // Record that an execution produced an entity (idempotent).
-MATCH (x:Execution {id: $executionId})
+MATCH (x:Entity:Execution {id: $executionId})
 MATCH (o:Entity {id: $entityId})
 MERGE (x)-[:PRODUCED]->(o)
 RETURN o.id AS id

@@ -1,5 +1,5 @@
 // Approvals for a batch of versions (DataLoader), oldest first.
 UNWIND $versionIds AS vid
-MATCH (:ModelVersion {id: vid})-[:HAS_APPROVAL]->(a:Approval)
+MATCH (:Entity:ModelVersion {id: vid})-[:HAS_APPROVAL]->(a:Approval)
 RETURN vid AS versionId, a {.*} AS item
 ORDER BY a.at, a.id

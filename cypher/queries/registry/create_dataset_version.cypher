@@ -1,5 +1,5 @@
 // Create one DatasetVersion under its Dataset ($props.parentId); no row when the parent does not exist.
-MATCH (p:Dataset {id: $props.parentId})
+MATCH (p:Entity:Dataset {id: $props.parentId})
 CREATE (n:Entity:DatasetVersion)
 SET n = $props
 CREATE (p)-[:HAS_VERSION]->(n)

@@ -1,5 +1,5 @@
 // Create one DocArtifact under its ModelVersion ($props.parentId); no row when the parent does not exist.
-MATCH (p:ModelVersion {id: $props.parentId})
+MATCH (p:Entity:ModelVersion {id: $props.parentId})
 CREATE (n:Entity:DocArtifact)
 SET n = $props
 CREATE (p)-[:HAS_ARTIFACT]->(n)

@@ -2,6 +2,6 @@
 CREATE (n:Entity:Execution)
 SET n = $props
 WITH n
-OPTIONAL MATCH (p:Experiment {id: $props.parentId})
+OPTIONAL MATCH (p:Entity:Experiment {id: $props.parentId})
 FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | CREATE (p)-[:HAS_RUN]->(n))
 RETURN n {.*} AS node

@@ -1,5 +1,5 @@
 // DEPLOYED_AS history for a batch of versions (DataLoader), newest first, with each deployment.
 UNWIND $versionIds AS vid
-MATCH (:ModelVersion {id: vid})-[r:DEPLOYED_AS]->(d:Deployment)
+MATCH (:Entity:ModelVersion {id: vid})-[r:DEPLOYED_AS]->(d:Deployment)
 RETURN vid AS ownerId, r {.*, versionId: vid, deploymentId: d.id, deployment: d {.*}} AS item
 ORDER BY r.since DESC

@@ -1,6 +1,6 @@
 // Point an alias of a model at a version: close the current holder, open a new assignment.
-MATCH (m:RegisteredModel {id: $modelId})
-MATCH (v:ModelVersion {id: $versionId})
+MATCH (m:Entity:RegisteredModel {id: $modelId})
+MATCH (v:Entity:ModelVersion {id: $versionId})
 OPTIONAL MATCH (m)-[:HAS_ALIAS]->(cur:AliasAssignment {alias: $alias})
 WHERE cur.until IS NULL
 SET cur.until = $at

@@ -1,5 +1,5 @@
 // Stop a deployment: mark it STOPPED (taking its lock) and close its open DEPLOYED_AS edge.
-MATCH (d:Deployment {id: $deploymentId})
+MATCH (d:Entity:Deployment {id: $deploymentId})
 SET d.status = 'STOPPED', d.updatedAt = $at, d.updatedBy = $by
 WITH d
 OPTIONAL MATCH (:ModelVersion)-[cur:DEPLOYED_AS]->(d)

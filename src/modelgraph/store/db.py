@@ -18,6 +18,7 @@ from modelgraph.store.cypher import query
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _PING = query("health/ping")
+DEFAULT_TX_TIMEOUT = 30.0
 
 Record = dict[str, Any]
 TxFunc = Callable[[AsyncManagedTransaction], Awaitable[T]]
@@ -51,9 +52,13 @@ def make_driver(settings: Settings) -> AsyncDriver:
 class Database:
     """A driver bound to one database, with managed read/write transactions and error mapping."""
 
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    def __init__(
+        self, driver: AsyncDriver, database: str, tx_timeout: float = DEFAULT_TX_TIMEOUT
+    ) -> None:
         self.driver = driver
         self.database = database
+        # Enforced by the server: a query the client gave up on does not keep running there.
+        self.tx_timeout = tx_timeout
         self.round_trips = RoundTrips()
 
     async def read(self, work: TxFunc[T]) -> T:
@@ -65,11 +70,12 @@ class Database:
         return await self._run(work, write=True)
 
     async def _run(self, work: TxFunc[T], *, write: bool) -> T:
+        bounded = neo4j.unit_of_work(timeout=self.tx_timeout)(work)
         try:
             async with self.driver.session(database=self.database) as session:
                 if write:
-                    return await session.execute_write(work)
-                return await session.execute_read(work)
+                    return await session.execute_write(bounded)
+                return await session.execute_read(bounded)
         except ModelGraphError:
             raise
         except neo4j_errors.ConstraintError as exc:
@@ -84,6 +90,12 @@ class Database:
             raise Unavailable("database unavailable: Neo4j cannot be reached") from exc
         except neo4j_errors.TransientError as exc:
             raise Unavailable(f"database busy, try again: {exc.message}") from exc
+        except neo4j_errors.ClientError as exc:
+            if exc.code and "TransactionTimedOut" in exc.code:
+                raise Unavailable(
+                    f"query took longer than {self.tx_timeout:g} s and was stopped"
+                ) from exc
+            raise
 
     async def fetch(
         self, tx: AsyncManagedTransaction, name: str, text: LiteralString, /, **params: Any
