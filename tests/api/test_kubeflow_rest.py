@@ -433,6 +433,130 @@ async def test_experiments_runs_and_metric_history(client: httpx.AsyncClient) ->
     await post(client, "/experiment_runs", {"name": "orphan"}, 400)
 
 
+async def test_metric_history_across_runs(client: httpx.AsyncClient) -> None:
+    exp = await post(client, "/experiments", {"name": "sweep"})
+    runs = [
+        await post(client, "/experiment_runs", {"name": n, "experimentId": exp["id"]})
+        for n in ("run-a", "run-b")
+    ]
+    points = {runs[0]["id"]: [("loss", 0.9), ("loss", 0.5), ("loss", 0.3)], runs[1]["id"]: []}
+    points[runs[1]["id"]] = [("loss", 0.8), ("loss", 0.6), ("acc", 0.7)]
+    for run_id, series in points.items():
+        for step, (name, value) in enumerate(series):
+            await post(
+                client,
+                f"/experiment_runs/{run_id}/artifacts",
+                {"artifactType": "metric", "name": name, "value": value, "step": step},
+            )
+    # A model version's metric is not an experiment-run metric.
+    rm = await post(client, "/registered_models", {"name": "mh-model"})
+    mv = await post(client, "/model_versions", {"name": "v1", "registeredModelId": rm["id"]})
+    await post(
+        client,
+        f"/model_versions/{mv['id']}/artifacts",
+        {"artifactType": "metric", "name": "loss", "value": 0.1},
+    )
+
+    def seen(page: Any) -> list[tuple[str, str, str, float]]:
+        return sorted(
+            (m["experimentRunId"], m["name"], m["step"], m["value"]) for m in page["items"]
+        )
+
+    a, b = runs[0]["id"], runs[1]["id"]
+    every = await get(client, "/experiment_runs/metric_history")
+    assert every["size"] == 6
+    assert {m["experimentId"] for m in every["items"]} == {exp["id"]}
+    assert all(m["artifactType"] == "metric" for m in every["items"])
+    loss = await get(client, "/experiment_runs/metric_history", name="loss")
+    assert seen(loss) == [
+        (a, "loss", "0", 0.9),
+        (a, "loss", "1", 0.5),
+        (a, "loss", "2", 0.3),
+        (b, "loss", "0", 0.8),
+        (b, "loss", "1", 0.6),
+    ]
+    stepped = await get(client, "/experiment_runs/metric_history", stepIds="1,2")
+    assert seen(stepped) == [
+        (a, "loss", "1", 0.5),
+        (a, "loss", "2", 0.3),
+        (b, "acc", "2", 0.7),
+        (b, "loss", "1", 0.6),
+    ]
+    of_b = await get(
+        client, "/experiment_runs/metric_history", filterQuery=f"experimentRunId = {b}"
+    )
+    assert seen(of_b) == [(b, "acc", "2", 0.7), (b, "loss", "0", 0.8), (b, "loss", "1", 0.6)]
+    both = await get(
+        client,
+        "/experiment_runs/metric_history",
+        filterQuery=f"experimentRunId IN ({a}, {b}) AND value > 0.55",
+        name="loss",
+    )
+    assert seen(both) == [(a, "loss", "0", 0.9), (b, "loss", "0", 0.8), (b, "loss", "1", 0.6)]
+    quoted = await get(
+        client, "/experiment_runs/metric_history", filterQuery=f"experimentRunId = '{a}'"
+    )
+    assert quoted["size"] == 3
+    for query in (f"experimentId = {exp['id']}", f"experimentId = '{exp['id']}'"):
+        found = await get(client, "/experiment_runs", filterQuery=query)
+        assert sorted(r["name"] for r in found["items"]) == ["run-a", "run-b"], query
+    # Pages across runs.
+    first = await get(client, "/experiment_runs/metric_history", pageSize="4", orderBy="ID")
+    rest = await get(
+        client,
+        "/experiment_runs/metric_history",
+        pageSize="4",
+        orderBy="ID",
+        nextPageToken=first["nextPageToken"],
+    )
+    assert first["size"] == 4 and rest["size"] == 2 and rest["nextPageToken"] == ""
+    assert len({m["id"] for m in first["items"] + rest["items"]}) == 6
+    # The one-run history takes the same narrowing.
+    one = await get(client, f"/experiment_runs/{b}/metric_history", name="loss", stepIds="1")
+    assert seen(one) == [(b, "loss", "1", 0.6)]
+    await get(client, "/experiment_runs/metric_history", 400, stepIds="1,x")
+    await get(client, f"/experiment_runs/{a}/metric_history", 400, stepIds="-1")
+    await get(client, f"/experiment_runs/{mv['id']}/metric_history", 404)
+
+
+async def test_run_fields_follow_the_upstream_schemas(client: httpx.AsyncClient) -> None:
+    """parameterType defaults to string; a run's start time is create-only; artifacts listed
+    under a run name it and its experiment, a version's do not."""
+    exp = await post(client, "/experiments", {"name": "p-exp"})
+    run = await post(
+        client,
+        "/experiment_runs",
+        {"name": "p-run", "experimentId": exp["id"], "startTimeSinceEpoch": "1700000000000"},
+    )
+    patched = await client.patch(
+        f"{V1}/experiment_runs/{run['id']}",
+        json={"startTimeSinceEpoch": "1800000000000", "owner": "ana"},
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["startTimeSinceEpoch"] == "1700000000000"
+    assert patched.json()["owner"] == "ana"
+    made = await post(
+        client,
+        f"/experiment_runs/{run['id']}/artifacts",
+        {"artifactType": "parameter", "name": "optimizer", "value": "adam"},
+    )
+    assert made["parameterType"] == "string" and made["value"] == "adam"
+    assert (await get(client, f"/artifacts/{made['id']}"))["parameterType"] == "string"
+    listed = await get(client, f"/experiment_runs/{run['id']}/artifacts")
+    assert [(a["experimentRunId"], a["experimentId"]) for a in listed["items"]] == [
+        (run["id"], exp["id"])
+    ]
+    rm = await post(client, "/registered_models", {"name": "p-model"})
+    mv = await post(client, "/model_versions", {"name": "v1", "registeredModelId": rm["id"]})
+    await post(
+        client,
+        f"/model_versions/{mv['id']}/artifacts",
+        {"artifactType": "doc-artifact", "uri": "u"},
+    )
+    (doc,) = (await get(client, f"/model_versions/{mv['id']}/artifacts"))["items"]
+    assert "experimentRunId" not in doc and "experimentId" not in doc
+
+
 async def test_run_artifacts_put_the_run_in_the_version_lineage(
     client: httpx.AsyncClient,
 ) -> None:

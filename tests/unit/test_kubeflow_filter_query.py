@@ -86,3 +86,21 @@ def test_precedence_and_parentheses() -> None:
 def test_malformed_is_invalid(text: str) -> None:
     with pytest.raises(Invalid):
         parse(text)
+
+
+def test_ids_compare_as_stored() -> None:
+    """Parent ids and joined run ids are integers in the graph; quoted or not, both match."""
+    runs = R.resolver((R.METRIC,), joined=R.ARTIFACT_RUN_FIELDS)
+    assert parse_filter("experimentRunId = '12'", runs) == Predicate("experimentRunId", Op.EQ, 12)
+    assert parse_filter("experimentId IN (3, '4')", runs) == Predicate(
+        "experimentId", Op.IN, [3, 4]
+    )
+    assert parse("registeredModelId = '5'") == Predicate("kfParentId", Op.EQ, 5)
+    services = R.resolver((R.INFERENCE_SERVICE,))
+    assert parse_filter("modelVersionId = 9", services) == Predicate("modelVersionId", Op.EQ, "9")
+    with pytest.raises(Invalid):
+        parse_filter("experimentRunId = 'x'", runs)
+    # Without the join the name is a custom property, as before.
+    assert parse_filter("experimentRunId = 1", R.resolver((R.METRIC,))) == Predicate(
+        "cp.experimentRunId", Op.EQ, 1
+    )

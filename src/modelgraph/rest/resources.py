@@ -167,6 +167,7 @@ PARAMETER = Resource(
             "parameterType",
             FieldType.ENUM,
             choices=("string", "number", "boolean", "object"),
+            default="string",
         ),
         _artifact_state(),
     ),
@@ -213,7 +214,8 @@ EXPERIMENT_RUN = Resource(
             choices=EXPERIMENT_RUN_STATUSES,
             default="RUNNING",
         ),
-        Field("startTimeSinceEpoch", "startTime", FieldType.INT_STRING),
+        # Kubeflow's ExperimentRunUpdate has no start time: it is set at create only.
+        Field("startTimeSinceEpoch", "startTime", FieldType.INT_STRING, update=False),
         Field("endTimeSinceEpoch", "endTime", FieldType.INT_STRING),
     ),
     parent_field="experimentId",
@@ -234,6 +236,9 @@ SERVE_MODEL = Resource(
         Field("modelVersionId", "modelVersionKfId", update=False),
     ),
 )
+
+# Read-only BaseArtifact fields a read may join onto an artifact (Kubeflow ids).
+ARTIFACT_RUN_FIELDS = ("experimentRunId", "experimentId")
 
 ARTIFACTS = (MODEL_ARTIFACT, DOC_ARTIFACT, DATASET_ARTIFACT, METRIC, PARAMETER)
 ARTIFACT_BY_TYPE = {r.artifact_type: r for r in ARTIFACTS}
@@ -392,12 +397,17 @@ def render(resource: Resource, node: Mapping[str, Any]) -> dict[str, Any]:
         out[f.json] = value
     if resource.artifact_type:
         out["artifactType"] = resource.artifact_type
+        # BaseArtifact: the run (and its experiment) that produced it, when the read knows them.
+        for key in ARTIFACT_RUN_FIELDS:
+            if node.get(key) is not None:
+                out[key] = str(node[key])
     out.update(resource.extra_out)
     return out
 
 
-def resolver(resources: tuple[Resource, ...]) -> Any:
-    """A filterQuery resolver over the fields of ``resources`` (custom properties otherwise)."""
+def resolver(resources: tuple[Resource, ...], joined: tuple[str, ...] = ()) -> Any:
+    """A filterQuery resolver over the fields of ``resources`` (custom properties otherwise);
+    ``joined`` names id fields the query joins on (experimentRunId, ...), compared as integers."""
     by_json: dict[str, Field] = {}
     for res in resources:
         for f in res.fields:
@@ -410,10 +420,15 @@ def resolver(resources: tuple[Resource, ...]) -> Any:
                 if prop in ("createdAt", "updatedAt", "kfId"):
                     return prop, _int_string(value, ref.name)
                 return prop, value
+            if ref.name in joined:
+                return ref.name, _int_string(value, ref.name)
             known = by_json.get(ref.name)
             if known is not None:
-                if known.type is FieldType.INT_STRING:
+                # Parent ids are stored as integers: '3' and 3 both name parent 3.
+                if known.type is FieldType.INT_STRING or known.prop == "kfParentId":
                     return known.prop, _int_string(value, ref.name)
+                if known.json in ("registeredModelId", "modelVersionId") and isinstance(value, int):
+                    return known.prop, str(value)  # inference services keep these as text
                 if known.type is FieldType.NUMBER and isinstance(value, str):
                     raise Invalid(f"{ref.name} compares with a number", field="filterQuery")
                 return known.prop, value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +104,12 @@ def _path_id(request: Request, name: str) -> str:
 # --- list parameters -------------------------------------------------------------------------
 
 
-def _list_params(request: Request, resources: tuple[Resource, ...]) -> store.PageRequest:
+def _list_params(
+    request: Request,
+    resources: tuple[Resource, ...],
+    joined: tuple[str, ...] = (),
+    exact: tuple[str, ...] = ("name", "externalId"),
+) -> store.PageRequest:
     q = request.query_params
     first = DEFAULT_PAGE_SIZE
     raw_size = q.get("pageSize")
@@ -125,10 +131,10 @@ def _list_params(request: Request, resources: tuple[Resource, ...]) -> store.Pag
         raise Invalid("sortOrder must be ASC or DESC", field="sortOrder")
     token = q.get("nextPageToken")
     after = store.PageToken.decode(token, sort) if token else None
-    tree = parse_filter(q.get("filterQuery"), R.resolver(resources))
+    tree = parse_filter(q.get("filterQuery"), R.resolver(resources, joined))
     extra: list[Filter] = []
     for param, prop in (("name", "name"), ("externalId", "externalId")):
-        if q.get(param):
+        if param in exact and q.get(param):
             extra.append(Predicate(prop, Op.EQ, q.get(param)))
     if extra:
         tree = And([*extra, tree]) if tree is not None else And(extra)
@@ -584,13 +590,31 @@ def upsert_owner_artifact(param: str, owner_kind: str) -> Handler:
     return _guard(handler)
 
 
-def metric_history(param: str) -> Handler:
-    """GET /experiment_runs/{id}/metric_history: every metric record of the run."""
+_STEP_IDS = re.compile(r"[0-9]{1,9}(,[0-9]{1,9})*")
+
+
+def _step_ids(request: Request) -> list[int] | None:
+    raw = request.query_params.get("stepIds")
+    if not raw:
+        return None
+    if not _STEP_IDS.fullmatch(raw):
+        raise Invalid("stepIds must be comma-separated step numbers", field="stepIds")
+    return [int(step) for step in raw.split(",")]
+
+
+def metric_history(param: str | None) -> Handler:
+    """GET /experiment_runs/{id}/metric_history (one run) and /experiment_runs/metric_history
+    (every run): metric points, narrowed by ``name`` (metric key) and ``stepIds``."""
 
     async def handler(request: Request) -> Response:
-        owner_id = _path_id(request, param)
-        req = _list_params(request, (R.METRIC,))
-        page = await store.artifact_page(_db(request), (store.METRIC_KIND,), req, owner_id)
+        run_id = _path_id(request, param) if param else None
+        q = request.query_params
+        req = _list_params(
+            request, (R.METRIC,), joined=R.ARTIFACT_RUN_FIELDS, exact=("externalId",)
+        )
+        page = await store.run_metric_page(
+            _db(request), req, run_id, name=q.get("name") or None, steps=_step_ids(request)
+        )
         return _envelope([_render(n) for n in page.nodes], page.next_token, req.first)
 
     return _guard(handler)
@@ -790,6 +814,8 @@ def _routes() -> list[Route]:
         Route("/experiment_runs", list_kind(RUN), methods=get),
         Route("/experiment_runs", create_kind(RUN), methods=post),
         Route("/experiment_run", find_one(RUN), methods=get),
+        # before /experiment_runs/{experimentrun_id}, which would otherwise take this path
+        Route("/experiment_runs/metric_history", metric_history(None), methods=get),
         Route("/experiment_runs/{experimentrun_id}", get_one(RUN, "experimentrun_id"), methods=get),
         Route(
             "/experiment_runs/{experimentrun_id}",

@@ -44,6 +44,7 @@ _SERVE_PAGE = query("kubeflow/serve_page")
 _ASSIGN_IDS = query("kubeflow/assign_ids")
 _KF_ID = re.compile(r"[1-9][0-9]{0,18}")
 _OWNER_ARTIFACT_PAGE = query("kubeflow/owner_artifact_page")
+_RUN_METRIC_PAGE = query("kubeflow/run_metric_page")
 
 METRIC_KIND = "MetricPoint"
 PARAMETER_KIND = "Parameter"
@@ -512,6 +513,37 @@ async def artifact_page(
                 kinds=list(kinds),
                 **params,
             )
+        return _page(rows, req)
+
+    page: Page = await _read_nodes(db, work)
+    return page
+
+
+async def run_metric_page(
+    db: Database,
+    req: PageRequest,
+    run_id: str | None = None,
+    name: str | None = None,
+    steps: list[int] | None = None,
+) -> Page:
+    """A keyset page of experiment-run metric points (one run's, or every run's), each with
+    ``experimentRunId`` / ``experimentId``; ``name`` and ``steps`` narrow it."""
+    params = _page_params(req)
+
+    async def work(tx: AsyncManagedTransaction) -> Page:
+        internal_id = None
+        if run_id is not None:
+            run = await _require(db, tx, Ref(run_id, ("Execution",), "id", in_path=True))
+            internal_id = run["id"]
+        rows = await db.fetch(
+            tx,
+            "kubeflow/run_metric_page",
+            _RUN_METRIC_PAGE,
+            runId=internal_id,
+            name=name,
+            steps=steps,
+            **params,
+        )
         return _page(rows, req)
 
     page: Page = await _read_nodes(db, work)
