@@ -104,6 +104,9 @@ class Service:
             **os.environ,
             "MODELGRAPH_NEO4J_URI": self.neo4j_uri,
             "MODELGRAPH_LOG_LEVEL": "warning",
+            # Each workload warms its own queries first; a background warm-up would compete
+            # with the first workload's timed requests instead.
+            "MODELGRAPH_WARM_UP": "false",
         }
         log = self.log_path.open("wb")
         self.proc = subprocess.Popen(self.command(), env=env, stdout=log, stderr=subprocess.STDOUT)
