@@ -7,6 +7,7 @@ import logging
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -30,6 +31,13 @@ log = logging.getLogger(__name__)
 MAX_DEPTH = 15
 MAX_TOKENS = 5_000
 MAX_ALIASES = 30
+
+# Built once: each limiter makes a new rule class per instance, and the validation cache is
+# keyed by the rule classes, so per-request limiters would make every request miss it.
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
 
 
 @strawberry.type
@@ -91,9 +99,8 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: AddValidationRules(LIMIT_RULES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             ErrorCodes,
