@@ -11,7 +11,7 @@ import subprocess
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, LiteralString
 
 import neo4j
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
@@ -34,6 +34,10 @@ from modelgraph.neo4j_local.config import (
 from modelgraph.neo4j_local.errors import LocalNeo4jError
 from modelgraph.neo4j_local.jars import resolve_jars
 from modelgraph.neo4j_local.java import check_java
+from modelgraph.store.cypher import query
+
+_PING = query("health/ping")
+_ADOPT_PASSWORD = query("launcher/adopt_password")
 
 _POLL_SECONDS = 0.25
 _PROBE_TIMEOUT = 3.0
@@ -240,7 +244,7 @@ def _wait_until_ready(server: LocalNeo4j, pid: int, password: str | None, timeou
         if not _alive(pid):
             raise LocalNeo4jError(f"Neo4j exited during start-up; {log_excerpt(server)}")
         try:
-            _run_query(server.uri, auth, "RETURN 1")
+            _run_query(server.uri, auth, _PING)
             return
         except AuthError:
             if password is None:
@@ -260,11 +264,11 @@ def _wait_until_ready(server: LocalNeo4j, pid: int, password: str | None, timeou
 
 
 def _run_query(
-    uri: str, auth: _Auth, query: str, database: str | None = None, **params: Any
+    uri: str, auth: _Auth, text: LiteralString, database: str | None = None, **params: Any
 ) -> None:
     # A session query, not execute_query: that one retries for up to 30 s on its own.
     with _driver(uri, auth) as driver, driver.session(database=database) as session:
-        session.run(query, params).consume()
+        session.run(text, params).consume()
 
 
 def _adopt_password(server: LocalNeo4j, password: str) -> None:
@@ -273,7 +277,7 @@ def _adopt_password(server: LocalNeo4j, password: str) -> None:
         _run_query(
             server.uri,
             (NEO4J_USER, "neo4j"),
-            "ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
+            _ADOPT_PASSWORD,
             database="system",
             old="neo4j",
             new=password,
@@ -283,7 +287,7 @@ def _adopt_password(server: LocalNeo4j, password: str) -> None:
             f"Neo4j rejected {ENV_PASSWORD} for user {NEO4J_USER}: "
             f"{server.data_dir} was set up with another password"
         ) from None
-    _run_query(server.uri, (NEO4J_USER, password), "RETURN 1")
+    _run_query(server.uri, (NEO4J_USER, password), _PING)
 
 
 def _set_initial_password(java: str, server: LocalNeo4j, password: str) -> None:

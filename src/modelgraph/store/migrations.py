@@ -57,8 +57,8 @@ def load_files() -> list[MigrationFile]:
         for statement in split_statements(text):
             if not _IDEMPOTENT_RE.match(statement):
                 raise ValueError(
-                    f"schema file {file_name}: only CREATE CONSTRAINT/INDEX ... IF NOT EXISTS "
-                    f"is allowed, got: {statement.splitlines()[0]}"
+                    f"schema file {file_name}: only idempotent constraint/index statements "
+                    f"(create ... if not exists) are allowed, got: {statement.splitlines()[0]}"
                 )
         files.append(MigrationFile(file_name, text))
     return files
