@@ -271,6 +271,20 @@ async def grouped(
     return out
 
 
+async def grouped_column(
+    db: Database,
+    name: str,
+    text: LiteralString,
+    key: str,
+    ids: list[str],
+    param: str,
+    column: str,
+) -> dict[str, list[Any]]:
+    """:func:`grouped`, keeping only ``column`` of each row."""
+    rows = await grouped(db, name, text, key, ids, param)
+    return {k: [row[column] for row in v] for k, v in rows.items()}
+
+
 MAX_TAG_LENGTH = 256
 MAX_TAGS = 256
 

@@ -196,39 +196,48 @@ async def remove_alias(db: Database, model_id: str, alias: str, *, actor: str) -
 
 async def transitions(db: Database, version_ids: list[str]) -> dict[str, list[Record]]:
     """Stage histories of many versions in one round trip."""
-    rows = await entities.grouped(
-        db, "registry/transitions_by_version", _TRANSITIONS, "versionId", version_ids, "versionIds"
+    return await entities.grouped_column(
+        db,
+        "registry/transitions_by_version",
+        _TRANSITIONS,
+        "versionId",
+        version_ids,
+        "versionIds",
+        "item",
     )
-    return {k: [r["item"] for r in v] for k, v in rows.items()}
 
 
 async def approvals(db: Database, version_ids: list[str]) -> dict[str, list[Record]]:
     """Approvals of many versions in one round trip."""
-    rows = await entities.grouped(
-        db, "registry/approvals_by_version", _APPROVALS, "versionId", version_ids, "versionIds"
+    return await entities.grouped_column(
+        db,
+        "registry/approvals_by_version",
+        _APPROVALS,
+        "versionId",
+        version_ids,
+        "versionIds",
+        "item",
     )
-    return {k: [r["item"] for r in v] for k, v in rows.items()}
 
 
 async def aliases_by_model(db: Database, model_ids: list[str]) -> dict[str, list[Record]]:
     """Alias assignments (current and past) of many models in one round trip."""
-    rows = await entities.grouped(
-        db, "registry/aliases_by_model", _ALIASES_BY_MODEL, "modelId", model_ids, "modelIds"
+    return await entities.grouped_column(
+        db, "registry/aliases_by_model", _ALIASES_BY_MODEL, "modelId", model_ids, "modelIds", "item"
     )
-    return {k: [r["item"] for r in v] for k, v in rows.items()}
 
 
 async def aliases_by_version(db: Database, version_ids: list[str]) -> dict[str, list[str]]:
     """Current alias names of many versions in one round trip."""
-    rows = await entities.grouped(
+    return await entities.grouped_column(
         db,
         "registry/aliases_by_version",
         _ALIASES_BY_VERSION,
         "versionId",
         version_ids,
         "versionIds",
+        "alias",
     )
-    return {k: [r["alias"] for r in v] for k, v in rows.items()}
 
 
 def check_points(points: list[MetricPoint], field: str = "metrics") -> list[MetricPoint]:
@@ -270,10 +279,9 @@ async def record_metrics_tx(
 
 async def metric_points(db: Database, owner_ids: list[str]) -> dict[str, list[Record]]:
     """Metric histories of many owners in one round trip."""
-    rows = await entities.grouped(
-        db, "registry/metric_points_by_owner", _POINTS, "ownerId", owner_ids, "ownerIds"
+    return await entities.grouped_column(
+        db, "registry/metric_points_by_owner", _POINTS, "ownerId", owner_ids, "ownerIds", "point"
     )
-    return {k: [r["point"] for r in v] for k, v in rows.items()}
 
 
 async def log_metrics(

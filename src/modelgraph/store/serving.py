@@ -111,20 +111,25 @@ async def undeploy(db: Database, deployment_id: str, *, actor: str) -> Record:
 
 async def history_by_version(db: Database, version_ids: list[str]) -> dict[str, list[Record]]:
     """DEPLOYED_AS edges ({since, until, by, versionId, deploymentId, deployment}), newest first."""
-    rows = await entities.grouped(
-        db, "registry/deployments_by_version", _BY_VERSION, "ownerId", version_ids, "versionIds"
+    return await entities.grouped_column(
+        db,
+        "registry/deployments_by_version",
+        _BY_VERSION,
+        "ownerId",
+        version_ids,
+        "versionIds",
+        "item",
     )
-    return {k: [r["item"] for r in v] for k, v in rows.items()}
 
 
 async def history_by_deployment(db: Database, deployment_ids: list[str]) -> dict[str, list[Record]]:
     """DEPLOYED_AS edges ({since, until, by, versionId, deploymentId, version}), newest first."""
-    rows = await entities.grouped(
+    return await entities.grouped_column(
         db,
         "registry/deployments_by_deployment",
         _BY_DEPLOYMENT,
         "ownerId",
         deployment_ids,
         "deploymentIds",
+        "item",
     )
-    return {k: [r["item"] for r in v] for k, v in rows.items()}
