@@ -33,15 +33,21 @@ async def test_every_kind_and_edge_kind_loads_with_contract_fields(db: Database)
         page = await list_page(db, ListRequest(kind=kind, first=5))
         assert [n["name"] for n in page.nodes] == [f"n-{kind.value}"]
         assert page.nodes[0]["state"] == "LIVE" and page.nodes[0]["kind"] == kind.value
+        # The same stamping as the single writer: author and a Kubeflow id from the start.
+        assert page.nodes[0]["author"] == "modelgraph" and page.nodes[0]["kfId"] > 0
 
 
 async def test_reload_is_idempotent_and_chunks_large_inputs(db: Database) -> None:
     rows = [{"id": f"id-{i:05d}", "name": f"d{i}", "createdAt": i} for i in range(bulk.CHUNK + 7)]
     assert await bulk.load_nodes(db, Label.DATASET, rows) == bulk.CHUNK + 7
+    first = await list_page(db, ListRequest(kind=Label.DATASET, first=10))
     assert await bulk.load_nodes(db, Label.DATASET, rows[:10]) == 10
+    again = await list_page(db, ListRequest(kind=Label.DATASET, first=10))
+    assert [n["kfId"] for n in again.nodes] == [n["kfId"] for n in first.nodes]  # kept on reload
+    assert len({n["kfId"] for n in first.nodes}) == 10
     assert await admin.count_nodes(db) == bulk.CHUNK + 7
     # two chunks, each its own statement
-    assert db.round_trips.names.count("bulk/nodes_dataset") == 3
+    assert db.round_trips.names.count("bulk/nodes") == 3
 
 
 async def test_edge_to_missing_endpoint_is_reported(db: Database) -> None:

@@ -10,8 +10,9 @@ WITH $rows[i] AS row, base + i + 1 AS kfId
 MATCH (a:Entity {id: row.source})
 MATCH (b:Entity {id: row.target})
 MERGE (a)-[r:DEPLOYED_AS {since: row.since}]->(b)
-ON CREATE SET r.id = row.id, r.name = row.id, r.kfId = kfId, r.createdAt = row.since,
-  r.lastKnownState = 'RUNNING'
+ON CREATE SET r.id = coalesce(row.id, 'serve-' + toString(kfId)),
+  r.name = coalesce(row.id, 'serve-' + toString(kfId)), r.kfId = kfId,
+  r.createdAt = row.since, r.lastKnownState = 'RUNNING'
 SET r.until = row.until, r.by = row.by, r.closedBy = row.closedBy,
     r.updatedAt = coalesce(row.until, row.since)
 FOREACH (_ IN CASE WHEN row.until IS NULL THEN [1] ELSE [] END |

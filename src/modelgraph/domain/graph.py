@@ -167,10 +167,11 @@ def actor_id(actor: Principal | None) -> str:
 
 def check_name(name: object, field: str = "name") -> str:
     """Names are 1-256 characters without leading or trailing whitespace (refs match exactly)."""
+    rule = f"a name is 1-{MAX_NAME_LENGTH} characters"
     if not isinstance(name, str) or not name or len(name) > MAX_NAME_LENGTH:
-        raise Invalid(f"a name is 1-{MAX_NAME_LENGTH} characters", field=field)
+        raise Invalid(rule, field=field)
     if name != name.strip():
-        raise Invalid("a name must not start or end with whitespace", field=field)
+        raise Invalid(f"{rule} and does not start or end with whitespace", field=field)
     return name
 
 

@@ -76,14 +76,19 @@ async def _load(
     return written
 
 
-async def load_nodes(db: Database, kind: Label, rows: Sequence[Mapping[str, Any]]) -> int:
-    """MERGE ``kind`` nodes by ``id`` and set their properties (rows are full property maps,
-    stamped as :func:`domain.graph.stamp_new` does); each new node gets its Kubeflow id."""
+async def load_nodes(
+    db: Database, kind: Label, rows: Sequence[Mapping[str, Any]], actor: Principal = SYSTEM
+) -> int:
+    """MERGE ``kind`` nodes by ``id`` and set their properties; common fields a row leaves out
+    are stamped as :func:`domain.graph.stamp_new` does, and each new node gets its Kubeflow id."""
+    at = now_ms()
+    stamped = []
     for row in rows:
         if not row.get("id"):
             raise Invalid("every node row needs an id", field="id")
         check_name(row.get("name"))
-    return await _load(db, "bulk/nodes", _NODES, rows, kind=kind.value)
+        stamped.append({**stamp_new(kind, str(row["id"]), at, actor), **row})
+    return await _load(db, "bulk/nodes", _NODES, stamped, kind=kind.value)
 
 
 async def load_edges(db: Database, edge: Rel, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -212,7 +217,7 @@ class GraphBatch:
         """Write everything (nodes first, then edges) and empty the batch; returns rows written."""
         written = 0
         for kind, rows in self.nodes.items():
-            written += await load_nodes(db, kind, rows)
+            written += await load_nodes(db, kind, rows, self.actor)
         for edge, rows in self.edges.items():
             written += await load_edges(db, edge, rows)
         written += await load_aliases(db, self.aliases) if self.aliases else 0
