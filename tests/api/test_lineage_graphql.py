@@ -95,7 +95,7 @@ async def test_lineage_diff_and_gaps_over_http(client: httpx.AsyncClient, db: Da
       }
       diff(versionA: "customer-churn-prediction:v1", versionB: "customer-churn-prediction:v2") {
         datasetVersions { added removed }
-        hyperparameters { key change a b }
+        hyperparameters { key change a { type floatValue } b { type floatValue } }
       }
       lineageGaps { truncated productionWithoutApproval { modelName version { name } } }
     }"""
@@ -103,7 +103,12 @@ async def test_lineage_diff_and_gaps_over_http(client: httpx.AsyncClient, db: Da
     labels = {n["label"]: n["distance"] for n in data["lineage"]["nodes"]}
     assert labels == {"customer-transactions:v2": 2, "customer-churn-prediction:v2": 2}
     lr = next(h for h in data["diff"]["hyperparameters"] if h["key"] == "learning_rate")
-    assert lr == {"key": "learning_rate", "change": "CHANGED", "a": 0.1, "b": 0.05}
+    assert lr == {
+        "key": "learning_rate",
+        "change": "CHANGED",
+        "a": {"type": "FLOAT", "floatValue": 0.1},
+        "b": {"type": "FLOAT", "floatValue": 0.05},
+    }
     assert data["diff"]["datasetVersions"]["added"] == [
         "churn-features:v2",
         "customer-transactions:v2",

@@ -1,40 +1,228 @@
-"""Every Cypher file compiles against the real server, and every query file is used by code."""
+"""Every Cypher query plans and runs on the real server, and every file is used.
+
+Queries are the loader's expansions (includes inlined, one text per search bound), so what is
+checked is exactly what the service sends. Every query is EXPLAINed, then EXECUTED on the demo
+graph inside a transaction that is rolled back, with example parameters chosen by name below.
+"""
 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
-from typing import LiteralString
+from typing import Any, LiteralString
 
 import pytest
 
-from modelgraph.store.cypher import all_files, split_statements
+from modelgraph import demo
+from modelgraph.settings import Settings
+from modelgraph.store import admin, lineage
+from modelgraph.store.cypher import (
+    SEARCH_BOUNDS,
+    all_files,
+    all_queries,
+    includes,
+    is_bounded,
+    is_fragment,
+    split_statements,
+)
 from modelgraph.store.db import Database
 
-QUERY_FILES = sorted(k for k in all_files() if k.startswith("queries/"))
+QUERIES = all_queries()
 SCHEMA_FILES = sorted(k for k in all_files() if k.startswith("schema/"))
 REPO = Path(__file__).resolve().parents[2]
 
+# Run by other tests, never here: they cannot share a rolled-back transaction with the demo.
+EXECUTED_ELSEWHERE = {
+    "admin/clear_graph": "CALL IN TRANSACTIONS needs an auto-commit transaction: "
+    "test_clear_graph_removes_registry_nodes_only below",
+    "launcher/adopt_password": "a system-database command: tests/integration/test_neo4j_local.py"
+    "::test_password_is_adopted_by_a_store_first_run_without_auth",
+}
 
-@pytest.mark.parametrize("name", QUERY_FILES)
-async def test_query_compiles(db: Database, name: str) -> None:
+
+# Where a parameter name means something else in one query.
+OVERRIDES: dict[str, dict[str, Any]] = {
+    "bench/terminate_transactions": {"ids": ["neo4j-transaction-999999999"]},
+}
+
+
+def _parameters(text: str) -> set[str]:
+    code = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("//"))
+    return set(re.findall(r"\$([A-Za-z_]\w*)", code))
+
+
+@pytest.fixture(scope="module")
+async def demo_ids(database: Database, settings: Settings) -> dict[str, str]:
+    """The demo graph (loaded through the registry writers) and ids of one node per role."""
+    await admin.clear_graph(database)
+    await demo.load(database, settings)
+    refs = {
+        "deployment": "churn-prod",
+        "version": "customer-churn-prediction:v2",
+        "model": "customer-churn-prediction",
+        "dataset": "customer-transactions",
+        "datasetVersion": "customer-transactions:v2",
+        "environment": "prod-openshift",
+    }
+    ids = {role: (await lineage.resolve(database, ref)).id for role, ref in refs.items()}
+    trace = await lineage.trace(database, "churn-prod")
+    ids["execution"] = next(i.id for i in trace.items if i.kind == "Execution")
+    return ids
+
+
+def _examples(ids: dict[str, str]) -> dict[str, Any]:
+    """An example value for every parameter name the queries use (one type per name)."""
+    now = int(time.time() * 1000)
+    return {
+        # lineage walks and refs
+        "id": ids["deployment"],
+        "ref": "churn-prod",
+        "versionParent": "customer-churn-prediction",
+        "version": "v2",
+        "environment": "prod-openshift",
+        "deployment": "churn-prod",
+        "aliasModel": "customer-churn-prediction",
+        "alias": "champion",
+        "asOf": now,
+        "maxDepth": 5,
+        "limit": 10,
+        "nodeTypes": [],
+        "stopKinds": [],
+        "stopIds": [],
+        "liveOnly": False,
+        "full": True,
+        "paths": True,
+        "createdMax": now,
+        "edgeLo": -(2**63),
+        "edgeHi": 2**63 - 1,
+        # listing: a filter tree, scope and keyset
+        "kind": "RegisteredModel",
+        "kinds": ["RegisteredModel", "ModelVersion"],
+        "dnf": [[{"prop": "name", "op": "STARTS_WITH", "value": "customer", "neg": False}]],
+        "states": ["LIVE"],
+        "parentId": None,
+        "sortKey": "createdAt",
+        "desc": False,
+        "afterId": None,
+        "afterValue": None,
+        # registry writes (rolled back)
+        "entityId": ids["version"],
+        "versionId": ids["version"],
+        "versionIds": [ids["version"]],
+        "modelId": ids["model"],
+        "modelIds": [ids["model"]],
+        "deploymentId": ids["deployment"],
+        "deploymentIds": [ids["deployment"]],
+        "executionId": ids["execution"],
+        "ownerId": ids["version"],
+        "ownerIds": [ids["version"]],
+        "parentIds": [ids["model"]],
+        "ids": [ids["deployment"], ids["version"]],
+        "runId": None,
+        "recordId": "no-such-record",
+        "name": "churn-prod",
+        "externalId": "no-such-external-id",
+        "parentName": "customer-churn-prediction",
+        "parentKind": "RegisteredModel",
+        "rel": "HAS_VERSION",
+        "parentRel": "HAS_VERSION",
+        "props": {"description": "executed by test_cypher_files"},
+        "ownerProps": {},
+        "execution": {"id": "test-cypher-files-run", "name": "run", "type": "TRAINING"},
+        "inputs": [],
+        "outputs": [],
+        "newVersions": [],
+        "points": [],
+        "rows": [],
+        "steps": None,
+        "serving": True,
+        "role": "train",
+        "stage": "STAGING",
+        "fromStage": "PRODUCTION",
+        "toStage": "STAGING",
+        "comment": "executed by test_cypher_files",
+        "by": "tester",
+        "at": now,
+        "now": now,
+        "kfId": 1,
+        "versionKfId": 1,
+        "checksum": "0" * 64,
+        # bench: nothing has run for an hour, so nothing is terminated
+        "seconds": 3600,
+    }
+
+
+def test_every_parameter_has_an_example() -> None:
+    """A new parameter name needs an example here, so that its query is executed below."""
+    known = set(_examples({k: "" for k in ("deployment", "version", "model", "execution")}))
+    missing = {
+        name: sorted(_parameters(text) - known)
+        for name, text in QUERIES.items()
+        if name not in EXECUTED_ELSEWHERE and _parameters(text) - known
+    }
+    assert not missing, f"add example values to _examples for: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+async def test_query_compiles(database: Database, name: str) -> None:
     """EXPLAIN plans the query without running it: syntax, functions and types are checked."""
-    text: LiteralString = all_files()[name]  # type: ignore[assignment]
-    async with db.driver.session(database=db.database) as session:
-        result = await session.run("EXPLAIN " + text)  # type: ignore[operator]
+    async with database.driver.session(database=database.database) as session:
+        result = await session.run("EXPLAIN " + QUERIES[name])
         summary = await result.consume()
     assert summary.plan is not None
 
 
+@pytest.mark.parametrize("name", sorted(set(QUERIES) - set(EXECUTED_ELSEWHERE)))
+async def test_query_executes_on_the_demo_graph(
+    database: Database, demo_ids: dict[str, str], name: str
+) -> None:
+    """The query runs to completion on real data; whatever it writes is rolled back."""
+    text: LiteralString = QUERIES[name]
+    examples = _examples(demo_ids) | OVERRIDES.get(name, {})
+    params = {p: examples[p] for p in _parameters(text)}
+    async with database.driver.session(database=database.database) as session:
+        tx = await session.begin_transaction()
+        try:
+            result = await tx.run(text, params)
+            await result.fetch(1_000)
+            summary = await result.consume()
+        finally:
+            await tx.rollback()
+    assert summary.query_type in ("r", "rw", "w", "s")
+
+
+async def test_walks_from_the_demo_deployment_return_its_lineage(
+    database: Database, demo_ids: dict[str, str]
+) -> None:
+    """Every bound variant of a walk answers the same on a graph shallower than every bound."""
+    answers = []
+    for bound in SEARCH_BOUNDS:
+        async with database.driver.session(database=database.database) as session:
+            params = {p: _examples(demo_ids)[p] for p in _parameters(QUERIES["lineage/both_d5"])}
+            result = await session.run(QUERIES[f"lineage/both_d{bound}"], params)
+            row = await result.single()
+        assert row is not None
+        answers.append(sorted(i["node"]["id"] for i in row["items"]))
+    assert answers[0] and all(a == answers[0] for a in answers)
+
+
+async def test_clear_graph_removes_registry_nodes_only(db: Database, settings: Settings) -> None:
+    await demo.load(db, settings)
+    assert await admin.count_nodes(db) > 0
+    await admin.clear_graph(db)
+    assert await admin.count_nodes(db) == 0
+
+
 @pytest.mark.parametrize("name", SCHEMA_FILES)
-async def test_schema_statements_are_applied(db: Database, name: str) -> None:
+async def test_schema_statements_are_applied(database: Database, name: str) -> None:
     """Each constraint/index a schema file declares exists on the server after migrate."""
     declared = [
         match.group(2)
         for statement in split_statements(all_files()[name])
         if (match := re.match(r"CREATE\s+(CONSTRAINT|INDEX)\s+(\w+)", statement))
     ]
-    async with db.driver.session(database=db.database) as session:
+    async with database.driver.session(database=database.database) as session:
         constraints = {r["name"] async for r in await session.run("SHOW CONSTRAINTS YIELD name")}
         indexes = {r["name"] async for r in await session.run("SHOW INDEXES YIELD name")}
     missing = [n for n in declared if n not in constraints | indexes]
@@ -42,7 +230,7 @@ async def test_schema_statements_are_applied(db: Database, name: str) -> None:
 
 
 def test_every_query_file_is_referenced_by_code() -> None:
-    """A query file nothing loads is dead code."""
+    """A query file nothing loads is dead code; a fragment nothing includes likewise."""
     sources = "\n".join(
         p.read_text()
         for p in [
@@ -51,5 +239,21 @@ def test_every_query_file_is_referenced_by_code() -> None:
             *REPO.glob("bench/**/*.py"),
         ]
     )
-    unused = [name for name in QUERY_FILES if f'"{name.removeprefix("queries/")}"' not in sources]
-    assert not unused, f"query files never loaded by name: {unused}"
+    files = [k for k in all_files() if k.startswith("queries/")]
+    included = {f"queries/{name}" for key in files for name in includes(key)}
+    unused = [
+        key
+        for key in files
+        if (key not in included if is_fragment(key) else f'"{key[8:]}"' not in sources)
+    ]
+    assert not unused, f"query files never loaded by name or included: {unused}"
+
+
+def test_bounded_files_are_one_source_per_walk() -> None:
+    bounded = sorted(k[8:] for k in all_files() if k.startswith("queries/") and not is_fragment(k))
+    assert [n for n in bounded if is_bounded(n)] == [
+        "lineage/both",
+        "lineage/downstream",
+        "lineage/impact_counts",
+        "lineage/upstream",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from modelgraph.domain.errors import Invalid, NotFound
-from modelgraph.domain.graph import Label
+from modelgraph.domain.graph import Label, ValueType
 from modelgraph.store import lineage
 from modelgraph.store.bulk import Edge, GraphBatch
 from modelgraph.store.db import Database
@@ -202,7 +202,10 @@ async def test_diff_of_two_versions(db: Database) -> None:
     assert d.dataset_versions.added == ["churn-features:v2", "customer-transactions:v2"]
     assert d.dataset_versions.removed == ["churn-features:v1", "customer-transactions:v1"]
     hp = {c.key: (c.change, c.a, c.b) for c in d.hyperparameters}
-    assert hp == {"learning_rate": ("CHANGED", 0.1, 0.05), "max_depth": ("CHANGED", 6, 8)}
+    assert hp == {
+        "learning_rate": ("CHANGED", (ValueType.FLOAT, 0.1), (ValueType.FLOAT, 0.05)),
+        "max_depth": ("CHANGED", (ValueType.INT, 6), (ValueType.INT, 8)),
+    }
     assert {c.key: c.b for c in d.environment} == {"hardware": "gpu-a10"}
     assert {c.key for c in d.metrics} == {"accuracy", "f1", "log_loss"}
     assert d.libraries.added == [] and d.libraries.removed == []

@@ -9,7 +9,7 @@ from modelgraph.store.lineage import DeployMode, parse_ref, time_window
 
 
 def test_every_reading_of_a_ref_is_offered() -> None:
-    p = parse_ref(" customer-churn-prediction:v2 ")
+    p = parse_ref("customer-churn-prediction:v2")
     assert p["ref"] == "customer-churn-prediction:v2"
     assert (p["versionParent"], p["version"]) == ("customer-churn-prediction", "v2")
     assert p["environment"] == "" and p["aliasModel"] == ""  # no such reading: matches no name
@@ -21,10 +21,29 @@ def test_every_reading_of_a_ref_is_offered() -> None:
     assert parse_ref("team:model:v1")["versionParent"] == "team:model"
 
 
-@pytest.mark.parametrize("ref", ["", "   ", "x" * 601])
-def test_empty_or_huge_refs_are_invalid(ref: str) -> None:
-    with pytest.raises(Invalid):
+@pytest.mark.parametrize(
+    ("ref", "message", "limit"),
+    [
+        ("", "ref must not be empty", None),
+        ("x" * 601, "ref is 601 characters, over the limit of 600", 600),
+        ("   ", "ref '   ' has leading or trailing whitespace", None),
+        (" churn-prod", "ref ' churn-prod' has leading or trailing whitespace", None),
+        ("churn-prod\t", "ref 'churn-prod\\t' has leading or trailing whitespace", None),
+    ],
+)
+def test_empty_huge_or_padded_refs_are_invalid(ref: str, message: str, limit: int | None) -> None:
+    """Refs match names exactly: a padded ref is refused, never stripped into another name."""
+    with pytest.raises(Invalid) as refused:
         parse_ref(ref)
+    assert (refused.value.message, refused.value.field, refused.value.limit) == (
+        message,
+        "ref",
+        limit,
+    )
+
+
+def test_a_ref_of_exactly_600_characters_is_accepted() -> None:
+    assert parse_ref("x" * 600)["ref"] == "x" * 600
 
 
 def test_time_window_per_mode() -> None:

@@ -14,22 +14,7 @@ CALL () {
 WITH n, CASE WHEN n:MetricPoint THEN 'MetricPoint' WHEN n:Parameter THEN 'Parameter'
   ELSE n.kind END AS kind
 WHERE (n.kfId IS NOT NULL OR n:Entity) AND kind IN $kinds
-  AND (size($dnf) = 0 OR any(conj IN $dnf WHERE all(p IN conj WHERE coalesce(
-        CASE p.op
-          WHEN 'EQ' THEN n[p.prop] = p.value
-          WHEN 'NE' THEN n[p.prop] <> p.value
-          WHEN 'LT' THEN n[p.prop] < p.value
-          WHEN 'LTE' THEN n[p.prop] <= p.value
-          WHEN 'GT' THEN n[p.prop] > p.value
-          WHEN 'GTE' THEN n[p.prop] >= p.value
-          WHEN 'IN' THEN n[p.prop] IN p.value
-          WHEN 'CONTAINS' THEN n[p.prop] CONTAINS p.value
-          WHEN 'STARTS_WITH' THEN n[p.prop] STARTS WITH p.value
-          WHEN 'ENDS_WITH' THEN n[p.prop] ENDS WITH p.value
-          WHEN 'MATCHES' THEN n[p.prop] =~ p.value
-          WHEN 'HAS' THEN p.value IN n[p.prop]
-          WHEN 'EXISTS' THEN n[p.prop] IS NOT NULL
-        END, false) <> p.neg)))
+  AND {{> listing/_filter}}
   AND ($afterId IS NULL OR (CASE WHEN $desc
         THEN n[$sortKey] < $afterValue OR (n[$sortKey] = $afterValue AND n.id < $afterId)
         ELSE n[$sortKey] > $afterValue OR (n[$sortKey] = $afterValue AND n.id > $afterId) END))

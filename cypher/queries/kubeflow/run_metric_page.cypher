@@ -7,30 +7,15 @@ WHERE n.kfId IS NOT NULL
   AND ($name IS NULL OR n.key = $name)
   AND ($steps IS NULL OR n.step IN $steps)
 OPTIONAL MATCH (e:Experiment)-[:HAS_RUN]->(r)
-WITH n {.*, kind: 'MetricPoint', experimentRunId: r.kfId, experimentId: e.kfId} AS m
-WHERE (size($dnf) = 0 OR any(conj IN $dnf WHERE all(p IN conj WHERE coalesce(
-        CASE p.op
-          WHEN 'EQ' THEN m[p.prop] = p.value
-          WHEN 'NE' THEN m[p.prop] <> p.value
-          WHEN 'LT' THEN m[p.prop] < p.value
-          WHEN 'LTE' THEN m[p.prop] <= p.value
-          WHEN 'GT' THEN m[p.prop] > p.value
-          WHEN 'GTE' THEN m[p.prop] >= p.value
-          WHEN 'IN' THEN m[p.prop] IN p.value
-          WHEN 'CONTAINS' THEN m[p.prop] CONTAINS p.value
-          WHEN 'STARTS_WITH' THEN m[p.prop] STARTS WITH p.value
-          WHEN 'ENDS_WITH' THEN m[p.prop] ENDS WITH p.value
-          WHEN 'MATCHES' THEN m[p.prop] =~ p.value
-          WHEN 'HAS' THEN p.value IN m[p.prop]
-          WHEN 'EXISTS' THEN m[p.prop] IS NOT NULL
-        END, false) <> p.neg)))
+WITH n {.*, kind: 'MetricPoint', experimentRunId: r.kfId, experimentId: e.kfId} AS n
+WHERE {{> listing/_filter}}
   AND ($afterId IS NULL OR (CASE WHEN $desc
-        THEN m[$sortKey] < $afterValue OR (m[$sortKey] = $afterValue AND m.id < $afterId)
-        ELSE m[$sortKey] > $afterValue OR (m[$sortKey] = $afterValue AND m.id > $afterId) END))
-RETURN m AS node
+        THEN n[$sortKey] < $afterValue OR (n[$sortKey] = $afterValue AND n.id < $afterId)
+        ELSE n[$sortKey] > $afterValue OR (n[$sortKey] = $afterValue AND n.id > $afterId) END))
+RETURN n AS node
 ORDER BY
-  CASE WHEN $desc THEN m[$sortKey] END DESC,
-  CASE WHEN $desc THEN m.id END DESC,
-  CASE WHEN NOT $desc THEN m[$sortKey] END ASC,
-  CASE WHEN NOT $desc THEN m.id END ASC
+  CASE WHEN $desc THEN n[$sortKey] END DESC,
+  CASE WHEN $desc THEN n.id END DESC,
+  CASE WHEN NOT $desc THEN n[$sortKey] END ASC,
+  CASE WHEN NOT $desc THEN n.id END ASC
 LIMIT $limit

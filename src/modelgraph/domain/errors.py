@@ -8,10 +8,11 @@ class ModelGraphError(Exception):
 
     code = "INTERNAL"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, limit: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.limit = limit  # the documented limit the input broke, shown as extensions.limit
 
 
 class NotFound(ModelGraphError):

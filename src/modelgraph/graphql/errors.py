@@ -48,6 +48,8 @@ class ErrorCodes(SchemaExtension):
             extensions = {"code": original.code}
             if original.field:
                 extensions["field"] = original.field
+            if original.limit is not None:
+                extensions["limit"] = original.limit
             error.extensions = extensions
             return error
         if isinstance(original, GraphQLError) and original.original_error is None:

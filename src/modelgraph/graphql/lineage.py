@@ -29,7 +29,7 @@ from modelgraph.graphql import types as t
 from modelgraph.graphql.context import Info
 from modelgraph.graphql.inputs import FeatureInput, KeyValueInput, MetricInput
 from modelgraph.graphql.scalars import JSON, Long, Timestamp, timestamp
-from modelgraph.graphql.values import TypedValue, TypedValueInput, from_properties
+from modelgraph.graphql.values import TypedValue, TypedValueInput, from_properties, typed_value
 from modelgraph.store import lineage as store
 from modelgraph.store import lineage_log
 from modelgraph.store.lineage import Direction
@@ -314,7 +314,7 @@ class Impact:
     _root_id: strawberry.Private[str]
     _graph: strawberry.Private[store.LineageGraph | None]
     _counts: strawberry.Private[store.ImpactCounts | None]
-    _args: strawberry.Private[dict[str, Any]]
+    _request: strawberry.Private[store.WalkRequest]
 
     def _walk(self) -> store.LineageGraph:
         # The resolver walks whenever a field other than counts is selected.
@@ -345,7 +345,7 @@ class Impact:
             # The walk already holds every dependent node unless the node cap cut it.
             found = store.counts_of(self._graph)
         if found is None:
-            found = await store.impact_counts(info.context.db, self._root_id, **self._args)
+            found = await store.count(info.context.db, self._root_id, self._request)
         return [KindCount(kind=EntityKind(k), count=n) for k, n in sorted(found.counts.items())]
 
 
@@ -364,6 +364,30 @@ class ValueChange:
     b: JSON | None
 
 
+@strawberry.type(
+    description="A hyperparameter whose typed value differs between version A and version B "
+    "(a change of type, BOOL true to INT 1, is a change)."
+)
+class TypedValueChange:
+    key: str
+    change: ChangeKind
+    a: TypedValue | None = strawberry.field(description="The value in A; null when absent.")
+    b: TypedValue | None = strawberry.field(description="The value in B; null when absent.")
+
+
+def _typed(key: str, value: store.Typed | None) -> TypedValue | None:
+    return None if value is None else typed_value(key, *value)
+
+
+def _typed_changes(items: list[store.ValueChange]) -> list[TypedValueChange]:
+    return [
+        TypedValueChange(
+            key=c.key, change=ChangeKind(c.change), a=_typed(c.key, c.a), b=_typed(c.key, c.b)
+        )
+        for c in items
+    ]
+
+
 def _set_diff(d: store.SetDiff) -> SetDiff:
     return SetDiff(added=d.added, removed=d.removed, common=d.common)
 
@@ -380,7 +404,7 @@ class LineageDiff:
     dataset_versions: SetDiff
     executions: SetDiff
     libraries: SetDiff
-    hyperparameters: list[ValueChange]
+    hyperparameters: list[TypedValueChange]
     environment: list[ValueChange]
     metrics: list[ValueChange]
 
@@ -411,8 +435,27 @@ def _gap(item: store.GapItem) -> GapItem:
     )
 
 
-def _kinds(kinds: list[EntityKind] | None) -> list[Label] | None:
-    return [Label(k.value) for k in kinds] if kinds else None
+def _kinds(kinds: list[EntityKind] | None) -> tuple[Label, ...]:
+    return tuple(Label(k.value) for k in kinds or ())
+
+
+RefArg = Annotated[
+    str,
+    strawberry.argument(
+        description="An id, a unique name, model:version, dataset:version, "
+        f"environment/deployment or model@alias, matched exactly; at most {store.MAX_REF_LENGTH}"
+        " characters, no leading or trailing whitespace."
+    ),
+]
+DepthArg = Annotated[
+    int, strawberry.argument(description=f"How many hops to walk: 1-{store.MAX_DEPTH}.")
+]
+FirstArg = Annotated[
+    int,
+    strawberry.argument(
+        description=f"Most nodes returned: 1-{store.MAX_NODES}; a cut sets `truncated`."
+    ),
+]
 
 
 @strawberry.type
@@ -427,22 +470,21 @@ class LineageQuery:
     async def trace(
         self,
         info: Info,
-        ref: str,
+        ref: RefArg,
         as_of: Timestamp | None = None,
-        max_depth: int = store.MAX_DEPTH,
-        first: int = store.DEFAULT_NODES,
+        max_depth: DepthArg = store.MAX_DEPTH,
+        first: FirstArg = store.DEFAULT_NODES,
     ) -> LineageGraph:
         wants = _wants(info)
-        graph = await store.trace(
-            info.context.db,
-            ref,
-            as_of=as_of,
+        request = store.WalkRequest(
+            Direction.UPSTREAM,
             max_depth=max_depth,
             limit=first,
+            as_of=as_of,
             full=wants.full,
             paths=wants.paths,
         )
-        return LineageGraph.of(graph)
+        return LineageGraph.of(await store.walk(info.context.db, ref, request))
 
     @strawberry.field(
         description="Everything that depends on a dataset or dataset version: runs, derived "
@@ -451,32 +493,37 @@ class LineageQuery:
     async def impact(
         self,
         info: Info,
-        ref: str,
+        ref: RefArg,
         as_of: Timestamp | None = None,
         live_only: bool = False,
-        max_depth: int = store.MAX_DEPTH,
-        first: int = store.DEFAULT_NODES,
+        max_depth: DepthArg = store.MAX_DEPTH,
+        first: FirstArg = store.DEFAULT_NODES,
     ) -> Impact:
-        store.check_bounds(max_depth, first)
         wants = _wants(info)
-        args: dict[str, Any] = {"as_of": as_of, "live_only": live_only, "max_depth": max_depth}
+        request = store.WalkRequest(
+            Direction.DOWNSTREAM,
+            max_depth=max_depth,
+            limit=first,
+            as_of=as_of,
+            live_only=live_only,
+            full=wants.full,
+            paths=wants.paths,
+        )
         # One read transaction here (resolve + walk, or resolve + counts): an unknown ref is
         # one NOT_FOUND, and counts come off the walk when both are asked for.
         if wants.fields <= {"counts", "__typename"}:
-            counts = await store.impact_counts(info.context.db, ref, **args)
-            return Impact(_root_id=counts.root_id, _graph=None, _counts=counts, _args=args)
-        graph = await store.impact(
-            info.context.db, ref, limit=first, full=wants.full, paths=wants.paths, **args
-        )
-        return Impact(_root_id=graph.root.id, _graph=graph, _counts=None, _args=args)
+            counts = await store.count(info.context.db, ref, request)
+            return Impact(_root_id=counts.root_id, _graph=None, _counts=counts, _request=request)
+        graph = await store.walk(info.context.db, ref, request)
+        return Impact(_root_id=graph.root.id, _graph=graph, _counts=None, _request=request)
 
     @strawberry.field(description="The lineage subgraph around a ref, for drawing.")
     async def lineage(
         self,
         info: Info,
-        ref: str,
+        ref: RefArg,
         direction: LineageDirection = Direction.UPSTREAM,  # type: ignore[valid-type]
-        max_depth: int = 10,
+        max_depth: DepthArg = 10,
         node_types: list[EntityKind] | None = None,
         stop_at: Annotated[
             list[EntityKind] | None,
@@ -484,26 +531,24 @@ class LineageQuery:
         ] = None,
         stop_at_ids: list[strawberry.ID] | None = None,
         as_of: Timestamp | None = None,
-        first: int = store.DEFAULT_NODES,
+        first: FirstArg = store.DEFAULT_NODES,
     ) -> LineageGraph:
         wants = _wants(info)
-        graph = await store.lineage(
-            info.context.db,
-            ref,
+        request = store.WalkRequest(
             Direction(direction),
             max_depth=max_depth,
             limit=first,
             as_of=as_of,
             node_types=_kinds(node_types),
-            stop_kinds=_kinds(stop_at) or [],
-            stop_ids=[str(i) for i in stop_at_ids or []],
+            stop_kinds=_kinds(stop_at),
+            stop_ids=tuple(str(i) for i in stop_at_ids or ()),
             full=wants.full,
             paths=wants.paths,
         )
-        return LineageGraph.of(graph)
+        return LineageGraph.of(await store.walk(info.context.db, ref, request))
 
     @strawberry.field(description="What differs between two model versions' lineage.")
-    async def diff(self, info: Info, version_a: str, version_b: str) -> LineageDiff:
+    async def diff(self, info: Info, version_a: RefArg, version_b: RefArg) -> LineageDiff:
         d = await store.diff(info.context.db, version_a, version_b)
         return LineageDiff(
             version_a=LineageNode.from_item(d.a),
@@ -512,13 +557,23 @@ class LineageQuery:
             dataset_versions=_set_diff(d.dataset_versions),
             executions=_set_diff(d.executions),
             libraries=_set_diff(d.libraries),
-            hyperparameters=_changes(d.hyperparameters),
+            hyperparameters=_typed_changes(d.hyperparameters),
             environment=_changes(d.environment),
             metrics=_changes(d.metrics),
         )
 
     @strawberry.field(description="Governance gaps: untrained deployed versions, unapproved ones.")
-    async def lineage_gaps(self, info: Info, first: int = 100) -> LineageGaps:
+    async def lineage_gaps(
+        self,
+        info: Info,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description=f"Most versions per question: 1-{store.MAX_NODES}; a cut sets "
+                "`truncated`."
+            ),
+        ] = 100,
+    ) -> LineageGaps:
         gaps = await store.gaps(info.context.db, limit=first)
         return LineageGaps(
             deployed_without_training_data=[_gap(i) for i in gaps.deployed_without_training_data],

@@ -75,18 +75,22 @@ def to_properties(
 
 def from_properties(props: Mapping[str, Any], family: Family) -> list[TypedValue]:
     """Typed values of one family read back from node properties, sorted by key."""
-    out = []
-    for key, (vt, value) in decode_family(props, family).items():
-        item = TypedValue(key=key, type=vt)
-        if vt is ValueType.STRING:
-            item.string_value = value
-        elif vt is ValueType.INT:
-            item.int_value = value
-        elif vt is ValueType.FLOAT:
-            item.float_value = value
-        elif vt is ValueType.BOOL:
-            item.bool_value = value
-        else:
-            item.json_value = value
-        out.append(item)
-    return out
+    return [
+        typed_value(key, vt, value) for key, (vt, value) in decode_family(props, family).items()
+    ]
+
+
+def typed_value(key: str, vt: ValueType, value: Any) -> TypedValue:
+    """One typed value with exactly the field of its type set."""
+    item = TypedValue(key=key, type=vt)
+    if vt is ValueType.STRING:
+        item.string_value = value
+    elif vt is ValueType.INT:
+        item.int_value = value
+    elif vt is ValueType.FLOAT:
+        item.float_value = value
+    elif vt is ValueType.BOOL:
+        item.bool_value = value
+    else:
+        item.json_value = value
+    return item

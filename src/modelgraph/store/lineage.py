@@ -1,9 +1,10 @@
 """Lineage questions: trace (upstream), impact (downstream), the lineage subgraph, diff and gaps.
 
 Every traversal is one bounded variable-length pattern (``ANY SHORTEST`` over
-``CONSUMED_BY|PRODUCED`` plus the ``DEPLOYED_AS`` hop) in a fixed query file per direction and
-search bound (5, 10, 20 or 50 hops: the smallest bound >= maxDepth, since a bound cannot be a
-parameter): each distinct node comes back once, with its shortest distance and one shortest path.
+``CONSUMED_BY|PRODUCED`` plus the ``DEPLOYED_AS`` hop) in one query file per direction, expanded
+by the loader per search bound (5, 10, 20 or 50 hops: the smallest bound >= maxDepth, since a
+bound cannot be a parameter): each distinct node comes back once, with its shortest distance and
+one shortest path. A :class:`WalkRequest` carries one question from the face down to the query.
 Parameters always keep one type (sentinels, never None) so a warm service never re-plans; see
 :func:`warm_up`. Callers that need neither every property nor paths say so (``full``, ``paths``)
 and get slim node maps, which the driver decodes several times faster.
@@ -21,7 +22,7 @@ Ref grammar (``resolve``), tried together; an id match wins, otherwise the match
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, LiteralString
@@ -29,12 +30,19 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.errors import Invalid, NotFound
-from modelgraph.domain.graph import ENV_PREFIX, METRIC_PREFIX, Family, Label, decode_family
-from modelgraph.store.cypher import query
+from modelgraph.domain.graph import (
+    ENV_PREFIX,
+    METRIC_PREFIX,
+    Family,
+    Label,
+    ValueType,
+    decode_family,
+)
+from modelgraph.store.cypher import SEARCH_BOUNDS, bounded_name, query
 from modelgraph.store.db import Database, Record
 
-MAX_DEPTH = 50  # the largest bound written into the query files
-BOUNDS = (5, 10, 20, 50)  # search bounds of the query file variants
+BOUNDS = SEARCH_BOUNDS  # search bounds of the bounded query files
+MAX_DEPTH = BOUNDS[-1]
 MAX_NODES = 5_000
 DEFAULT_NODES = 1_000
 MAX_REF_LENGTH = 600
@@ -52,38 +60,25 @@ class Direction(StrEnum):
     BOTH = "BOTH"
 
 
-def _named(name: str) -> tuple[str, LiteralString]:
-    return name, query(name)
+_WALK_FILES = {
+    Direction.UPSTREAM: "lineage/upstream",
+    Direction.DOWNSTREAM: "lineage/downstream",
+    Direction.BOTH: "lineage/both",
+}
 
 
-_WALK: dict[tuple[Direction, int], tuple[str, LiteralString]] = {
-    (Direction.UPSTREAM, 5): _named("lineage/upstream_d5"),
-    (Direction.UPSTREAM, 10): _named("lineage/upstream_d10"),
-    (Direction.UPSTREAM, 20): _named("lineage/upstream_d20"),
-    (Direction.UPSTREAM, 50): _named("lineage/upstream_d50"),
-    (Direction.DOWNSTREAM, 5): _named("lineage/downstream_d5"),
-    (Direction.DOWNSTREAM, 10): _named("lineage/downstream_d10"),
-    (Direction.DOWNSTREAM, 20): _named("lineage/downstream_d20"),
-    (Direction.DOWNSTREAM, 50): _named("lineage/downstream_d50"),
-    (Direction.BOTH, 5): _named("lineage/both_d5"),
-    (Direction.BOTH, 10): _named("lineage/both_d10"),
-    (Direction.BOTH, 20): _named("lineage/both_d20"),
-    (Direction.BOTH, 50): _named("lineage/both_d50"),
-}
-_COUNTS: dict[int, tuple[str, LiteralString]] = {
-    5: _named("lineage/impact_counts_d5"),
-    10: _named("lineage/impact_counts_d10"),
-    20: _named("lineage/impact_counts_d20"),
-    50: _named("lineage/impact_counts_d50"),
-}
+def _variants(name: str) -> dict[int, tuple[str, LiteralString]]:
+    return {b: (bounded_name(name, b), query(name, bound=b)) for b in BOUNDS}
+
+
+_WALK = {direction: _variants(name) for direction, name in _WALK_FILES.items()}
+_COUNTS = _variants("lineage/impact_counts")
 
 
 def search_bound(max_depth: int) -> int:
     """The smallest query-file bound that reaches ``max_depth`` hops."""
-    for bound in BOUNDS:
-        if max_depth <= bound:
-            return bound
-    raise Invalid(f"maxDepth must be 1-{MAX_DEPTH}", field="maxDepth")
+    check_bounds(max_depth, 1)
+    return next(bound for bound in BOUNDS if max_depth <= bound)
 
 
 class DeployMode(StrEnum):
@@ -220,9 +215,15 @@ class ImpactCounts:
         return {"rootId": self.root_id, "counts": self.counts, "total": sum(self.counts.values())}
 
 
+Typed = tuple[ValueType, Any]  # a typed-map value as stored: BOOL true is not INT 1
+
+
 @dataclass(frozen=True)
 class ValueChange:
-    """One key whose value differs between two versions (``None`` where absent)."""
+    """One key whose value differs between two versions (``None`` where absent).
+
+    Hyperparameter changes hold :data:`Typed` values, so a change of type is a change.
+    """
 
     key: str
     change: str  # ADDED | REMOVED | CHANGED
@@ -305,9 +306,17 @@ def parse_ref(ref: str) -> dict[str, str]:
 
     A reading the ref does not have is ``''``, which matches no name (names are non-empty).
     """
-    ref = ref.strip()
-    if not ref or len(ref) > MAX_REF_LENGTH:
-        raise Invalid(f"a ref is 1-{MAX_REF_LENGTH} characters", field="ref")
+    if not ref:
+        raise Invalid("ref must not be empty", field="ref")
+    if len(ref) > MAX_REF_LENGTH:
+        raise Invalid(
+            f"ref is {len(ref)} characters, over the limit of {MAX_REF_LENGTH}",
+            field="ref",
+            limit=MAX_REF_LENGTH,
+        )
+    if ref != ref.strip():
+        # Names are stored exactly (writers refuse padded names): a padded ref could only miss.
+        raise Invalid(f"ref {ref!r} has leading or trailing whitespace", field="ref")
     params: dict[str, str] = {
         "ref": ref,
         "versionParent": "",
@@ -357,9 +366,15 @@ async def resolve(db: Database, ref: str, as_of: int | None = None) -> Resolved:
 def check_bounds(max_depth: int, limit: int) -> None:
     """maxDepth within the hard cap, first within the node cap, or INVALID_ARGUMENT."""
     if not 1 <= max_depth <= MAX_DEPTH:
-        raise Invalid(f"maxDepth must be 1-{MAX_DEPTH}", field="maxDepth")
+        raise Invalid(
+            f"maxDepth {max_depth} is outside the limit 1-{MAX_DEPTH}",
+            field="maxDepth",
+            limit=MAX_DEPTH,
+        )
     if not 1 <= limit <= MAX_NODES:
-        raise Invalid(f"first must be 1-{MAX_NODES}", field="first")
+        raise Invalid(
+            f"first {limit} is outside the limit 1-{MAX_NODES}", field="first", limit=MAX_NODES
+        )
 
 
 def _item(row: Mapping[str, Any]) -> LineageItem:
@@ -371,45 +386,80 @@ def _item(row: Mapping[str, Any]) -> LineageItem:
     )
 
 
-async def walk_tx(
-    db: Database,
-    tx: AsyncManagedTransaction,
-    root_id: str,
-    direction: Direction,
-    *,
-    deploy_mode: DeployMode,
-    max_depth: int = MAX_DEPTH,
-    limit: int = DEFAULT_NODES,
-    as_of: int | None = None,
-    node_types: Sequence[Label] | None = None,
-    stop_kinds: Sequence[Label] = (),
-    stop_ids: Sequence[str] = (),
-    live_only: bool = False,
-    full: bool = True,
-    paths: bool = True,
-) -> LineageGraph:
-    """Run one direction's traversal from an entity id inside ``tx``.
+@dataclass(frozen=True)
+class WalkRequest:
+    """One lineage walk: which way, how far, how many nodes, at what time, what to return.
 
-    ``full=False``: items carry only id, kind, name, state, createdAt and parentId;
+    Checked when built (maxDepth 1-50, limit 1-5,000), so every request that exists can run.
+    ``node_types`` empty = every kind; ``stop_kinds``/``stop_ids`` are returned, not walked
+    through. ``full=False``: items carry only id, kind, name, state, createdAt and parentId;
     ``paths=False``: items carry empty paths. The root always has every property.
     """
-    check_bounds(max_depth, limit)
-    name, text = _WALK[direction, search_bound(max_depth)]
-    row = await db.fetch_plain_one(
-        tx,
-        name,
-        text,
-        id=root_id,
-        maxDepth=max_depth,
-        limit=limit,
-        nodeTypes=[k.value for k in node_types or ()],
-        stopKinds=[k.value for k in stop_kinds],
-        stopIds=list(stop_ids),
-        liveOnly=live_only,
-        full=full,
-        paths=paths,
-        **time_window(deploy_mode, as_of),
-    )
+
+    direction: Direction = Direction.UPSTREAM
+    max_depth: int = MAX_DEPTH
+    limit: int = DEFAULT_NODES
+    as_of: int | None = None
+    node_types: tuple[Label, ...] = ()
+    stop_kinds: tuple[Label, ...] = ()
+    stop_ids: tuple[str, ...] = ()
+    live_only: bool = False
+    full: bool = True
+    paths: bool = True
+
+    def __post_init__(self) -> None:
+        check_bounds(self.max_depth, self.limit)
+
+    @property
+    def deploy_mode(self) -> DeployMode:
+        """Which DEPLOYED_AS edges the walk follows."""
+        if self.as_of is not None:
+            return DeployMode.AT
+        # Upstream from a Deployment means the version serving it now; downstream, every
+        # deployment that ever served (history) unless only live consumers are asked for.
+        if self.direction is Direction.UPSTREAM or self.live_only:
+            return DeployMode.CURRENT
+        return DeployMode.ANY
+
+    def query(self) -> tuple[str, LiteralString]:
+        """Name and text of the walk file variant that reaches ``max_depth``."""
+        return _WALK[self.direction][search_bound(self.max_depth)]
+
+    def counts_query(self) -> tuple[str, LiteralString]:
+        """Name and text of the impact-counts variant that reaches ``max_depth``."""
+        return _COUNTS[search_bound(self.max_depth)]
+
+    def counts_parameters(self, root_id: str) -> dict[str, Any]:
+        """The counts query's parameters: only depth, liveOnly and time apply to counts."""
+        return {
+            "id": root_id,
+            "maxDepth": self.max_depth,
+            "liveOnly": self.live_only,
+            **time_window(self.deploy_mode, self.as_of),
+        }
+
+    def parameters(self, root_id: str) -> dict[str, Any]:
+        """The walk query's parameters, always of the same types (one cached plan per file)."""
+        return {
+            "id": root_id,
+            "maxDepth": self.max_depth,
+            "limit": self.limit,
+            "nodeTypes": [k.value for k in self.node_types],
+            "stopKinds": [k.value for k in self.stop_kinds],
+            "stopIds": list(self.stop_ids),
+            "liveOnly": self.live_only,
+            "full": self.full,
+            "paths": self.paths,
+            **time_window(self.deploy_mode, self.as_of),
+        }
+
+
+async def walk_tx(
+    db: Database, tx: AsyncManagedTransaction, root_id: str, request: WalkRequest
+) -> LineageGraph:
+    """Run one walk from an entity id inside ``tx``."""
+    name, text = request.query()
+    row = await db.fetch_plain_one(tx, name, text, **request.parameters(root_id))
     if row is None:
         raise NotFound(f"no entity with id {root_id!r}", field="ref")
     root = LineageItem(
@@ -420,20 +470,20 @@ async def walk_tx(
         items=[_item(r) for r in row["items"]],
         edges=[LineageEdge(**e) for e in row["edges"]],
         truncated=bool(row["truncated"]),
-        direction=direction,
-        as_of=as_of,
+        direction=request.direction,
+        as_of=request.as_of,
         over_limit=bool(row["overLimit"]),
     )
 
 
-def _deploy_mode(direction: Direction, as_of: int | None, live_only: bool) -> DeployMode:
-    if as_of is not None:
-        return DeployMode.AT
-    # Upstream from a Deployment means the version serving it now; downstream, every
-    # deployment that ever served (history) unless only live consumers are asked for.
-    if direction is Direction.UPSTREAM or live_only:
-        return DeployMode.CURRENT
-    return DeployMode.ANY
+async def walk(db: Database, ref: str, request: WalkRequest) -> LineageGraph:
+    """Resolve ``ref`` and walk from it, in one read transaction."""
+
+    async def work(tx: AsyncManagedTransaction) -> LineageGraph:
+        root = await resolve_tx(db, tx, ref, request.as_of)
+        return await walk_tx(db, tx, root.id, request)
+
+    return await db.read(work)
 
 
 async def lineage(
@@ -448,32 +498,19 @@ async def lineage(
     stop_kinds: Sequence[Label] = (),
     stop_ids: Sequence[str] = (),
     live_only: bool = False,
-    full: bool = True,
-    paths: bool = True,
 ) -> LineageGraph:
     """The lineage subgraph around ``ref`` for drawing; ``truncated`` when a cap was hit."""
-    check_bounds(max_depth, limit)
-
-    async def work(tx: AsyncManagedTransaction) -> LineageGraph:
-        root = await resolve_tx(db, tx, ref, as_of)
-        return await walk_tx(
-            db,
-            tx,
-            root.id,
-            direction,
-            deploy_mode=_deploy_mode(direction, as_of, live_only),
-            max_depth=max_depth,
-            limit=limit,
-            as_of=as_of,
-            node_types=node_types,
-            stop_kinds=stop_kinds,
-            stop_ids=stop_ids,
-            live_only=live_only,
-            full=full,
-            paths=paths,
-        )
-
-    return await db.read(work)
+    request = WalkRequest(
+        direction,
+        max_depth=max_depth,
+        limit=limit,
+        as_of=as_of,
+        node_types=tuple(node_types or ()),
+        stop_kinds=tuple(stop_kinds),
+        stop_ids=tuple(stop_ids),
+        live_only=live_only,
+    )
+    return await walk(db, ref, request)
 
 
 async def trace(
@@ -487,16 +524,10 @@ async def trace(
     paths: bool = True,
 ) -> LineageGraph:
     """Everything ``ref`` (a Deployment or a ModelVersion, typically) came from."""
-    return await lineage(
-        db,
-        ref,
-        Direction.UPSTREAM,
-        max_depth=max_depth,
-        limit=limit,
-        as_of=as_of,
-        full=full,
-        paths=paths,
+    request = WalkRequest(
+        Direction.UPSTREAM, max_depth=max_depth, limit=limit, as_of=as_of, full=full, paths=paths
     )
+    return await walk(db, ref, request)
 
 
 async def impact(
@@ -512,18 +543,17 @@ async def impact(
     paths: bool = True,
 ) -> LineageGraph:
     """Everything that depends on ``ref`` (a Dataset or DatasetVersion, typically)."""
-    return await lineage(
-        db,
-        ref,
+    request = WalkRequest(
         Direction.DOWNSTREAM,
         max_depth=max_depth,
         limit=limit,
         as_of=as_of,
         live_only=live_only,
-        node_types=node_types,
+        node_types=tuple(node_types or ()),
         full=full,
         paths=paths,
     )
+    return await walk(db, ref, request)
 
 
 def counts_of(graph: LineageGraph) -> ImpactCounts | None:
@@ -541,26 +571,11 @@ def counts_of(graph: LineageGraph) -> ImpactCounts | None:
 
 
 async def impact_counts_tx(
-    db: Database,
-    tx: AsyncManagedTransaction,
-    root_id: str,
-    *,
-    as_of: int | None = None,
-    live_only: bool = False,
-    max_depth: int = MAX_DEPTH,
+    db: Database, tx: AsyncManagedTransaction, root_id: str, request: WalkRequest
 ) -> ImpactCounts:
-    """:func:`impact_counts` from an entity id inside ``tx``."""
-    check_bounds(max_depth, 1)
-    name, text = _COUNTS[search_bound(max_depth)]
-    row = await db.fetch_plain_one(
-        tx,
-        name,
-        text,
-        id=root_id,
-        maxDepth=max_depth,
-        liveOnly=live_only,
-        **time_window(_deploy_mode(Direction.DOWNSTREAM, as_of, live_only), as_of),
-    )
+    """Counts per kind downstream of an entity id inside ``tx``: as_of, live_only, max_depth."""
+    name, text = request.counts_query()
+    row = await db.fetch_plain_one(tx, name, text, **request.counts_parameters(root_id))
     counts = {c["kind"]: int(c["count"]) for c in row["counts"]} if row else {}
     return ImpactCounts(root_id=root_id, counts=counts)
 
@@ -574,13 +589,18 @@ async def impact_counts(
     max_depth: int = MAX_DEPTH,
 ) -> ImpactCounts:
     """How many nodes of each kind depend on ``ref``, without their payload."""
-    check_bounds(max_depth, 1)
+    request = WalkRequest(
+        Direction.DOWNSTREAM, max_depth=max_depth, as_of=as_of, live_only=live_only
+    )
+    return await count(db, ref, request)
+
+
+async def count(db: Database, ref: str, request: WalkRequest) -> ImpactCounts:
+    """Resolve ``ref`` and count what depends on it, in one read transaction."""
 
     async def work(tx: AsyncManagedTransaction) -> ImpactCounts:
-        root = await resolve_tx(db, tx, ref, as_of)
-        return await impact_counts_tx(
-            db, tx, root.id, as_of=as_of, live_only=live_only, max_depth=max_depth
-        )
+        root = await resolve_tx(db, tx, ref, request.as_of)
+        return await impact_counts_tx(db, tx, root.id, request)
 
     return await db.read(work)
 
@@ -593,34 +613,28 @@ async def warm_up(db: Database, bounds: Sequence[int] = BOUNDS) -> int:
     reads no data. Returns the number of queries planned. Meant for service start-up.
     """
     missing = "warm-up/no-such@entity:id"  # matches nothing; every ref reading is planned
+    planned: list[tuple[str, LiteralString, dict[str, Any]]] = [
+        ("lineage/resolve", _RESOLVE, {"asOf": _MAX_TIME, **parse_ref(missing)})
+    ]
+    for bound in bounds:
+        for direction in Direction:
+            request = WalkRequest(direction, max_depth=bound, limit=1)
+            planned.append((*request.query(), request.parameters(missing)))
+        request = WalkRequest(Direction.DOWNSTREAM, max_depth=bound)
+        planned.append((*request.counts_query(), request.counts_parameters(missing)))
+    for name, text, params in planned:
+        # One transaction each: on a busy server, planning them all may outlast one timeout.
+        await db.read(_run_once(db, name, text, params))
+    return len(planned)
 
-    async def work(tx: AsyncManagedTransaction) -> int:
-        await db.fetch(tx, "lineage/resolve", _RESOLVE, asOf=_MAX_TIME, **parse_ref(missing))
-        planned = 1
-        for (_, bound), (name, text) in _WALK.items():
-            if bound in bounds:
-                await db.fetch(
-                    tx,
-                    name,
-                    text,
-                    id=missing,
-                    maxDepth=bound,
-                    limit=1,
-                    nodeTypes=[],
-                    stopKinds=[],
-                    stopIds=[],
-                    liveOnly=False,
-                    full=True,
-                    paths=True,
-                    **time_window(DeployMode.ANY, None),
-                )
-                planned += 1
-        for bound in bounds:
-            await impact_counts_tx(db, tx, missing, max_depth=bound)
-            planned += 1
-        return planned
 
-    return await db.read(work)
+def _run_once(
+    db: Database, name: str, text: LiteralString, params: dict[str, Any]
+) -> Callable[[AsyncManagedTransaction], Awaitable[list[Record]]]:
+    async def work(tx: AsyncManagedTransaction) -> list[Record]:
+        return await db.fetch(tx, name, text, **params)
+
+    return work
 
 
 def _value_changes(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[ValueChange]:
@@ -645,7 +659,7 @@ class _Profile:
     dataset_versions: set[str]
     executions: set[str]
     libraries: set[str]
-    hyperparameters: dict[str, Any]
+    hyperparameters: dict[str, Typed]
     environment: dict[str, Any]
     metrics: dict[str, Any]
 
@@ -656,14 +670,12 @@ def _profile(graph: LineageGraph) -> _Profile:
         (i for i in graph.of_kind(Label.EXECUTION) if i.distance == 1),
         key=lambda i: (i.props.get("startTime") or 0, i.id),
     )
-    hyper: dict[str, Any] = {}
+    hyper: dict[str, Typed] = {}
     env: dict[str, Any] = {}
     metrics: dict[str, Any] = {}
     libraries: set[str] = set()
     for run in producers:
-        hyper.update(
-            {k: v for k, (_, v) in decode_family(run.props, Family.HYPERPARAMETERS).items()}
-        )
+        hyper.update(decode_family(run.props, Family.HYPERPARAMETERS))
         env.update(_prefixed(run.props, ENV_PREFIX))
         metrics.update(_prefixed(run.props, METRIC_PREFIX))
         libraries.update(run.props.get("libraries") or [])
@@ -685,6 +697,9 @@ def _prefixed(props: Mapping[str, Any], prefix: str) -> dict[str, Any]:
     return {k[len(prefix) :]: v for k, v in props.items() if k.startswith(prefix)}
 
 
+_DIFF_WALK = WalkRequest(Direction.UPSTREAM, limit=MAX_NODES)
+
+
 async def diff(db: Database, version_a: str, version_b: str) -> LineageDiff:
     """Datasets, dataset versions, runs, hyperparameters, environment and metrics that differ."""
 
@@ -694,16 +709,7 @@ async def diff(db: Database, version_a: str, version_b: str) -> LineageDiff:
             root = await resolve_tx(db, tx, ref)
             if root.kind != Label.MODEL_VERSION.value:
                 raise Invalid(f"{ref!r} is a {root.kind}, not a ModelVersion", field=fld)
-            graphs.append(
-                await walk_tx(
-                    db,
-                    tx,
-                    root.id,
-                    Direction.UPSTREAM,
-                    deploy_mode=DeployMode.CURRENT,
-                    limit=MAX_NODES,
-                )
-            )
+            graphs.append(await walk_tx(db, tx, root.id, _DIFF_WALK))
         return graphs[0], graphs[1]
 
     graph_a, graph_b = await db.read(work)
@@ -723,8 +729,7 @@ async def diff(db: Database, version_a: str, version_b: str) -> LineageDiff:
 
 async def gaps(db: Database, limit: int = 100) -> Gaps:
     """Deployed versions without training data; PRODUCTION versions without an approval."""
-    if not 1 <= limit <= MAX_NODES:
-        raise Invalid(f"first must be 1-{MAX_NODES}", field="first")
+    check_bounds(1, limit)
 
     async def work(tx: AsyncManagedTransaction) -> tuple[list[Record], list[Record]]:
         untrained = await db.fetch(

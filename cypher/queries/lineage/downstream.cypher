@@ -1,0 +1,28 @@
+// Downstream lineage (impact) of one entity: everything that depends on it, following
+// CONSUMED_BY|PRODUCED|DEPLOYED_AS edges forwards.
+// Bounded at {{bound}} hops; how a walk works: lineage/_step.cypher.
+{{> lineage/_starts}}
+  CALL (root, starts, prefix) {
+    UNWIND starts AS s
+    WITH s WHERE s <> root
+    RETURN s AS x, prefix + [s.id] AS path
+    UNION
+    UNWIND starts AS s
+    MATCH p = ANY SHORTEST (s)((a)-[r:CONSUMED_BY|PRODUCED|DEPLOYED_AS]->(m)
+        {{> lineage/_step}}
+        ){1,{{bound}}}(x)
+    WHERE x <> root
+    RETURN x, prefix + [n IN nodes(p) | n.id] AS path
+  }
+{{> lineage/_select}}
+// The depth cap was hit when a node at $maxDepth has a downstream neighbour not returned.
+CALL (items, ids) {
+  UNWIND items AS i
+  WITH i.node AS n
+  WHERE i.distance = $maxDepth AND NOT (n.kind IN $stopKinds OR n.id IN $stopIds)
+  MATCH (n)-[r:CONSUMED_BY|PRODUCED|DEPLOYED_AS]->(m)
+  WHERE NOT m.id IN ids AND coalesce(m.createdAt, 0) <= $createdMax
+    AND {{> lineage/_edge_window}}
+  RETURN count(m) > 0 AS deeper
+}
+{{> lineage/_answer}}

@@ -1,0 +1,1 @@
+"""OpenLineage: the spec's event models (events.py); ingest builds on them."""
