@@ -37,7 +37,7 @@ from strawberry.extensions import SchemaExtension
 
 MAX_DEPTH = 15
 MAX_ALIASES = 30
-MAX_COST = 50_000
+MAX_COST = 250_000
 # Lists of a node's own values (metrics, properties, hyperparameters) have no page size.
 ASSUMED_LIST_SIZE = 10
 # Costs saturate here: far above any limit, small enough to stay a machine integer.
@@ -197,8 +197,8 @@ def analyse(
     walked = _Walker(schema, fragments, variables or {}).selections(
         operation.selection_set, root, False
     )
-    # Root fields are depth 0, as in graphql-depth-limit.
-    return Analysis(max(0, walked.depth - 1), aliases, walked.cost)
+    # Root fields are depth 0 and a leaf is one deeper than its parent, as in graphql-depth-limit.
+    return Analysis(walked.depth, aliases, walked.cost)
 
 
 def limit_errors(found: Analysis) -> list[GraphQLError]:
