@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from modelgraph.graphql.cost import MAX_COST
+from modelgraph.graphql.pagination import NESTED_PAGE
 from modelgraph.settings import Settings
 from tests.api.test_registry_workflow import ok
 from tests.conftest import LiveServer, free_port, gql
@@ -54,31 +55,33 @@ async def test_fragment_fan_out_is_refused_fast_and_health_stays_up(
 
 
 async def test_nested_lists_are_paged_and_their_cost_bounded(client: httpx.AsyncClient) -> None:
-    for name in ("v1", "v2", "v3"):
+    names = [f"v{n:02d}" for n in range(NESTED_PAGE + 2)]
+    for name in names:
         await ok(
             client,
             """mutation($v: String!) { registerModel(input: {modelName: "m", versionName: $v})
             { version { id } } }""",
             v=name,
         )
-    nested = (
+    # The issue's shape, 8 levels: each nested list now holds at most its page (default 10).
+    issue = (
         "{ registeredModels(first: 1) { nodes { versions { model { versions { model { "
         "versions { model { versions { name } } } } } } } } } }"
     )
-    error = (await gql(client, nested))["errors"][0]  # type: ignore[index]
+    data = await ok(client, issue)
+    level = data["registeredModels"]["nodes"][0]["versions"]
+    assert [v["name"] for v in level] == names[:NESTED_PAGE]
+    assert len(level[0]["model"]["versions"][0]["model"]["versions"]) == NESTED_PAGE
+    wider = issue.replace("versions {", "versions(first: 100) {")
+    error = (await gql(client, wider))["errors"][0]  # type: ignore[index]
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY", error
     assert error["extensions"]["cost"] > error["extensions"]["limit"] == MAX_COST
     page = await ok(client, "{ registeredModels { nodes { versions(first: 2) { name } } } }")
-    assert [v["name"] for v in page["registeredModels"]["nodes"][0]["versions"]] == ["v1", "v2"]
-    small = await ok(
-        client,
-        "{ registeredModels(first: 1) { nodes { versions { model { versions { name } } } } } }",
-    )
-    assert len(small["registeredModels"]["nodes"][0]["versions"]) == 3
+    assert [v["name"] for v in page["registeredModels"]["nodes"][0]["versions"]] == names[:2]
     too_big = await gql(client, "{ registeredModels { nodes { versions(first: 101) { name } } } }")
     assert too_big["errors"][0]["extensions"]["code"] == "INVALID_ARGUMENT"  # type: ignore[index]
-    limits = await ok(client, "{ queryLimits { maxCost maxDepth maxAliases } }")
-    assert limits["queryLimits"]["maxCost"] == MAX_COST
+    limits = await ok(client, "{ queryLimits { maxCost defaultNestedPage } }")
+    assert limits["queryLimits"] == {"maxCost": MAX_COST, "defaultNestedPage": NESTED_PAGE}
 
 
 async def test_malformed_graphql_bodies_get_typed_400s(client: httpx.AsyncClient) -> None:

@@ -37,7 +37,7 @@ from strawberry.extensions import SchemaExtension
 
 MAX_DEPTH = 15
 MAX_ALIASES = 30
-MAX_COST = 250_000
+MAX_COST = 1_000_000
 # Lists of a node's own values (metrics, properties, hyperparameters) have no page size.
 ASSUMED_LIST_SIZE = 10
 # Costs saturate here: far above any limit, small enough to stay a machine integer.

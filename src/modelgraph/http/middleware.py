@@ -100,11 +100,15 @@ class AllowedHosts:
         self.hosts = frozenset(hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self.any:
+        if scope["type"] not in ("http", "websocket") or self.any:
             await self.app(scope, receive, send)
             return
         host = host_name(Headers(scope=scope).get("host", ""))
         if host not in self.hosts:
+            if scope["type"] == "websocket":
+                # Closing before accept makes the server answer the handshake with 403.
+                await send({"type": "websocket.close", "code": 1008})
+                return
             await send_error(send, 400, "INVALID_HOST", "Host header not allowed")
             return
         await self.app(scope, receive, send)
