@@ -36,7 +36,7 @@ from modelgraph.store.db import Database, make_driver
 log = logging.getLogger(__name__)
 
 # /readyz answers within a second whatever the database does (a probe must not hang).
-READY_TIMEOUT_S = 0.8
+READY_TIMEOUT_S = 0.5
 READY_CHECK_S = 2.0
 READY_PERIOD_S = 1.0
 READY_FRESH_S = 3.0
