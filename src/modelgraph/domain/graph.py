@@ -29,6 +29,7 @@ from enum import StrEnum
 from typing import Any, TypeAlias
 
 from modelgraph.domain.errors import FailedPrecondition, Invalid
+from modelgraph.domain.json_limits import check_json_depth
 from modelgraph.domain.principal import ANONYMOUS, Principal
 
 JsonValue: TypeAlias = Any
@@ -241,6 +242,7 @@ def check_scalar(value: ScalarValue, field: str) -> ScalarValue:
 
 def encode_json(value: JsonValue, field: str) -> str:
     """JSON structs are stored as compact JSON text."""
+    check_json_depth(value, field)
     try:
         text = json.dumps(value, separators=(",", ":"), sort_keys=True, allow_nan=False)
     except (TypeError, ValueError) as exc:
