@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SIZE ?= small
 
-.PHONY: venv run test lint format typecheck schema pytest bench fuzz clean
+.PHONY: venv run test lint format typecheck schema pytest bench fuzz chaos clean
 
 venv: $(VENV)/.installed
 
@@ -43,6 +43,12 @@ pytest: venv
 
 bench: venv
 	$(BIN)/python -m bench.run --size $(SIZE)
+
+## SIGKILLs of Neo4j and of the service mid-write, then a soak with Neo4j restarts (own Neo4j).
+## CHAOS_ARGS e.g. "--neo4j-kills 10 --service-kills 2 --soak-seconds 60"; results in bench/results/chaos.*
+CHAOS_ARGS ?=
+chaos: venv
+	$(BIN)/python -m bench.chaos $(CHAOS_ARGS)
 
 ## Schemathesis over the Kubeflow REST OpenAPI document (local server on the configured Neo4j).
 fuzz: venv
