@@ -50,9 +50,14 @@ CHAOS_ARGS ?=
 chaos: venv
 	$(BIN)/python -m bench.chaos $(CHAOS_ARGS)
 
-## Schemathesis over the Kubeflow REST OpenAPI document (local server on the configured Neo4j).
+## hypothesis-graphql over the GraphQL schema, then schemathesis over the Kubeflow REST OpenAPI
+## document (every check), each on its own Neo4j; results in bench/results/fuzz.*
+FUZZ_REQUESTS ?= 100000
+FUZZ_SECONDS ?= 900
 fuzz: venv
-	$(BIN)/python -m bench.fuzz_rest --max-examples 25 --timeout 900
+	$(BIN)/python -m bench.fuzz_graphql --requests $(FUZZ_REQUESTS) --seconds $(FUZZ_SECONDS); \
+	  graphql=$$?; $(BIN)/python -m bench.fuzz_rest --max-examples 25 --timeout 900; \
+	  rest=$$?; test $$graphql -eq 0 -a $$rest -eq 0
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

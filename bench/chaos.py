@@ -21,6 +21,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import signal
 import statistics
 import sys
@@ -51,6 +52,8 @@ HOME = STATE_DIR / "chaos-home"
 KF = "/api/model_registry/v1alpha3"
 REQUEST_TIMEOUT_S = 15.0
 HANG_S = 2.0
+# Longest wait for writes to be acknowledged again between two kills.
+SETTLE_S = 30.0
 REGISTER_PREFIX = "chaos-reg-"
 RUN_PREFIX = "chaos-run-"
 DEPLOYMENT_PREFIX = "chaos-dep-"
@@ -322,9 +325,10 @@ async def half_written(db: Database) -> dict[str, int]:
 
 
 class Rig:
-    """The Neo4j and the service under test, restartable."""
+    """A Neo4j started with the launcher (in ``home``, with a password) and the service on it."""
 
-    def __init__(self, port: int, password: str) -> None:
+    def __init__(self, port: int, password: str, home: Path = HOME) -> None:
+        self.home = home
         self.port = port
         self.password = password
         self.uri = f"bolt://127.0.0.1:{port}"
@@ -333,10 +337,10 @@ class Rig:
     def start_neo4j(self) -> float:
         began = time.monotonic()
         try:
-            launcher.start(home=HOME, port=self.port, password=self.password, timeout=240)
+            launcher.start(home=self.home, port=self.port, password=self.password, timeout=240)
         except LocalNeo4jError as exc:  # a loaded machine: one more try before giving up
             print(f"Neo4j start failed, retrying: {exc}", flush=True)
-            launcher.start(home=HOME, port=self.port, password=self.password, timeout=240)
+            launcher.start(home=self.home, port=self.port, password=self.password, timeout=240)
         return time.monotonic() - began
 
     def start_service(self) -> Service:
@@ -352,10 +356,30 @@ class Rig:
         if self.service is not None:
             self.service.__exit__()
         with contextlib.suppress(Exception):
-            launcher.stop(home=HOME)
+            launcher.stop(home=self.home)
+
+    @classmethod
+    def fresh(cls, home: Path) -> Rig:
+        """A rig on an empty home (a previous run's server stopped and its data removed)."""
+        if home.exists():
+            with contextlib.suppress(Exception):
+                launcher.stop(home=home)
+            shutil.rmtree(home)
+        rig = cls(free_port(), "bench-" + secrets.token_hex(8), home)
+        os.environ["MODELGRAPH_NEO4J_PASSWORD"] = rig.password  # service subprocesses inherit it
+        return rig
+
+    def settings(self) -> Settings:
+        """Settings for an in-process driver on this rig's Neo4j."""
+        return Settings(
+            neo4j_uri=self.uri,
+            neo4j_password=SecretStr(self.password),
+            home=self.home,
+            _env_file=None,  # type: ignore[call-arg]
+        )
 
 
-async def _ready(url: str, deadline_s: float = 60.0) -> bool:
+async def ready(url: str, deadline_s: float = 60.0) -> bool:
     deadline = time.monotonic() + deadline_s
     async with httpx.AsyncClient(timeout=2) as http:
         while time.monotonic() < deadline:
@@ -402,22 +426,27 @@ async def kill_campaign(
         for target in plan:
             if time.monotonic() - began > budget_s:
                 break
-            # Let writes flow, and kill only while some are in flight.
-            await asyncio.sleep(rng.uniform(0.3, 1.2))
+            # Let writes succeed again after the last restart, then kill while some are in flight.
+            acked = ledger.outcomes["ok"]
+            for _ in range(int(SETTLE_S * 10)):
+                if ledger.outcomes["ok"] >= acked + 2 * workers:
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(rng.uniform(0.0, 1.0))
             for _ in range(50):
                 if ledger.in_flight:
                     break
                 await asyncio.sleep(0.02)
             in_flight_at_kill.append(ledger.in_flight)
             if target == "neo4j":
-                await asyncio.to_thread(launcher.kill_hard, HOME)
+                await asyncio.to_thread(launcher.kill_hard, rig.home)
                 restart_s.append(await asyncio.to_thread(rig.start_neo4j))
             else:
                 await asyncio.to_thread(rig.kill_service)
                 service = await asyncio.to_thread(rig.start_service)
                 writers.url = service.url
             done[target] += 1
-            await _ready(writers.url)
+            await ready(writers.url)
             print(
                 f"kill {sum(done.values())}/{len(plan)} ({target}); {dict(ledger.outcomes)}",
                 flush=True,
@@ -426,7 +455,7 @@ async def kill_campaign(
     finally:
         writers.stopping.set()
         await asyncio.gather(*tasks)
-    settings = _settings(rig)
+    settings = rig.settings()
     driver = make_driver(settings)
     try:
         db = Database(driver, settings.neo4j_database)
@@ -547,9 +576,9 @@ async def soak(
                 max(0.0, began + seconds * (n + 1) / (restarts + 1) - time.monotonic())
             )
             opened = time.monotonic()
-            await asyncio.to_thread(launcher.stop, HOME)
+            await asyncio.to_thread(launcher.stop, rig.home)
             await asyncio.to_thread(rig.start_neo4j)
-            await _ready(url)
+            await ready(url)
             windows.append((opened, time.monotonic() + 2.0))  # +2 s: requests begun just before
         await asyncio.sleep(max(0.0, began + seconds - time.monotonic()))
     finally:
@@ -593,15 +622,6 @@ async def soak(
 
 
 # --------------------------------------------------------------------------------- report
-
-
-def _settings(rig: Rig) -> Settings:
-    return Settings(
-        neo4j_uri=rig.uri,
-        neo4j_password=SecretStr(rig.password),
-        home=HOME,
-        _env_file=None,  # type: ignore[call-arg]
-    )
 
 
 def render(result: dict[str, Any]) -> str:
@@ -665,20 +685,12 @@ def render(result: dict[str, Any]) -> str:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    password = "chaos-" + secrets.token_hex(8)
-    if HOME.exists():
-        with contextlib.suppress(Exception):
-            launcher.stop(home=HOME)
-        import shutil
-
-        shutil.rmtree(HOME)
-    rig = Rig(free_port(), password)
-    os.environ["MODELGRAPH_NEO4J_PASSWORD"] = password  # the service subprocesses inherit it
+    rig = Rig.fresh(HOME)
     result: dict[str, Any] = {"load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
     try:
         print(f"starting Neo4j ({time.strftime('%H:%M:%S')})", flush=True)
         await asyncio.to_thread(rig.start_neo4j)
-        settings = _settings(rig)
+        settings = rig.settings()
         driver = make_driver(settings)
         try:
             db = Database(driver, settings.neo4j_database)
@@ -694,7 +706,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             )
         if args.soak_seconds > 0:
             assert rig.service is not None
-            if not await _ready(rig.service.url):
+            if not await ready(rig.service.url):
                 raise RuntimeError("service not ready before the soak")
             result["soak"] = await soak(
                 rig, handles, args.soak_seconds, args.concurrency, args.restarts, args.seed
