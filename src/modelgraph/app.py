@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import hashlib
+import json
 import logging
+import re
+import time
 from collections.abc import AsyncIterator
 from typing import Any, TypedDict
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET
 
 from modelgraph import graphiql
-from modelgraph.domain.errors import ModelGraphError
+from modelgraph.domain import json_limits
+from modelgraph.domain.errors import Invalid, ModelGraphError
 from modelgraph.graphql.context import Context
 from modelgraph.graphql.schema import schema
+from modelgraph.http.errors import last_resort
+from modelgraph.http.middleware import build_middleware
 from modelgraph.rest import routes as rest_routes
 from modelgraph.settings import Settings
 from modelgraph.store import lineage, migrations
@@ -25,7 +35,13 @@ from modelgraph.store.db import Database, make_driver
 
 log = logging.getLogger(__name__)
 
-READY_TIMEOUT_S = 3.0
+# /readyz answers within a second whatever the database does (a probe must not hang): it
+# returns the background check's answer while fresh, else asks with a short timeout.
+READY_TIMEOUT_S = 0.8
+READY_CHECK_S = 2.0
+READY_PERIOD_S = 1.0
+READY_FRESH_S = 3.0
+_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
 
 
 class State(TypedDict):
@@ -33,10 +49,40 @@ class State(TypedDict):
 
     db: Database
     settings: Settings
+    readiness: Readiness
 
 
 class ModelGraphGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI app with ModelGraph's per-request context."""
+    """Strawberry's ASGI app with ModelGraph's per-request context and HTTP hardening."""
+
+    def __init__(self, *args: Any, max_response_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_response_bytes = max_response_bytes
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as exc:
+            return _graphql_error(exc.reason, exc.status_code, "BAD_REQUEST")
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            value = json_limits.loads(data)
+        except Invalid as exc:
+            raise HTTPException(400, exc.message) from exc
+        if not isinstance(value, dict):
+            raise HTTPException(400, "the GraphQL request body must be a JSON object")
+        return value
+
+    def encode_json(self, data: object) -> str | bytes:
+        text = json.dumps(data, separators=(",", ":"))
+        if len(text) <= self.max_response_bytes:
+            return text
+        # The last line behind the cost limit: never stream an unbounded answer.
+        message = f"the answer is larger than {self.max_response_bytes} bytes: ask for less"
+        error = {"message": message, "extensions": {"code": "RESPONSE_TOO_LARGE"}}
+        error["extensions"]["limit"] = self.max_response_bytes  # type: ignore[index]
+        return json.dumps({"data": None, "errors": [error]}, separators=(",", ":"))
 
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.state
@@ -47,9 +93,30 @@ class ModelGraphGraphQL(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         # Fetched assets (`modelgraph graphiql-assets`) make GraphiQL work without internet.
         if not graphiql.present(graphiql.assets_dir(request.state.settings)):
-            return HTMLResponse(self.graphql_ide_html)
-        base = request.url.path.rstrip("/") + "/assets"
-        return HTMLResponse(graphiql.local_page(self.graphql_ide_html, base))
+            page, sources = self.graphql_ide_html, "'self' https://unpkg.com"
+        else:
+            base = request.url.path.rstrip("/") + "/assets"
+            page, sources = graphiql.local_page(self.graphql_ide_html, base), "'self'"
+        return HTMLResponse(page, headers={"content-security-policy": ide_csp(page, sources)})
+
+
+def ide_csp(page: str, sources: str) -> str:
+    """A CSP for the GraphiQL page: its assets' origin plus the hashes of its inline blocks."""
+    hashes: dict[str, list[str]] = {"script": [], "style": []}
+    for kind, body in _INLINE.findall(page):
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        hashes[kind].append(f"'sha256-{digest}'")
+    return (
+        f"default-src 'self'; script-src {sources} {' '.join(hashes['script'])}; "
+        f"style-src {sources} 'unsafe-inline'; img-src 'self' data:; font-src {sources} data:; "
+        "connect-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; "
+        "form-action 'self'"
+    )
+
+
+def _graphql_error(message: str, status: int, code: str) -> JSONResponse:
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status)
 
 
 async def healthz(_: Request) -> Response:
@@ -57,22 +124,57 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def readyz(request: Request) -> Response:
-    """200 only when Neo4j answers and every schema file is applied; 503 with a reason otherwise."""
-    db: Database = request.state.db
-    try:
-        current = await asyncio.wait_for(_ready_check(db), timeout=READY_TIMEOUT_S)
-    except TimeoutError:
-        return JSONResponse({"status": "unavailable", "reason": "Neo4j did not answer"}, 503)
-    except ModelGraphError as exc:
-        return JSONResponse({"status": "unavailable", "reason": exc.message}, 503)
+class Readiness:
+    """The latest readiness answer, refreshed in the background so /readyz never waits long."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.answer: tuple[dict[str, Any], int] = ({"status": "unavailable"}, 503)
+        self.at = float("-inf")
+
+    async def check(self, within: float) -> tuple[dict[str, Any], int]:
+        """Ask Neo4j now (at most ``within`` seconds) and remember the answer."""
+        try:
+            current = await asyncio.wait_for(_ready_check(self.db), timeout=within)
+        except TimeoutError:
+            answer: tuple[dict[str, Any], int] = (
+                {"status": "unavailable", "reason": "Neo4j did not answer"},
+                503,
+            )
+        except ModelGraphError as exc:
+            answer = ({"status": "unavailable", "reason": exc.message}, 503)
+        else:
+            answer = _migration_answer(current)
+        self.answer, self.at = answer, time.monotonic()
+        return answer
+
+    async def watch(self) -> None:
+        """Refresh the answer every READY_PERIOD_S until cancelled."""
+        while True:
+            await self.check(READY_CHECK_S)
+            await asyncio.sleep(READY_PERIOD_S)
+
+    async def current(self) -> tuple[dict[str, Any], int]:
+        """A fresh remembered answer, else one asked for within READY_TIMEOUT_S."""
+        if time.monotonic() - self.at < READY_FRESH_S:
+            return self.answer
+        return await self.check(READY_TIMEOUT_S)
+
+
+def _migration_answer(current: migrations.MigrationStatus) -> tuple[dict[str, Any], int]:
     if not current.up_to_date:
         reason = "schema not migrated: run `modelgraph migrate`"
         if current.changed:
             reason = "schema files changed after they were applied: " + ", ".join(current.changed)
-        body = {"status": "unavailable", "reason": reason, "pending": current.pending}
-        return JSONResponse(body, 503)
-    return JSONResponse({"status": "ready", "applied": len(current.applied)})
+        return {"status": "unavailable", "reason": reason, "pending": current.pending}, 503
+    return {"status": "ready", "applied": len(current.applied)}, 200
+
+
+async def readyz(request: Request) -> Response:
+    """200 only when Neo4j answers and every schema file is applied; 503 with a reason otherwise."""
+    readiness: Readiness = request.state.readiness
+    body, status = await readiness.current()
+    return JSONResponse(body, status)
 
 
 async def _ready_check(db: Database) -> migrations.MigrationStatus:
@@ -98,24 +200,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(_: Starlette) -> AsyncIterator[State]:
         driver = make_driver(settings)
         db = Database(driver, settings.neo4j_database, settings.neo4j_transaction_timeout)
-        warm: asyncio.Task[None] | None = None
+        readiness = Readiness(db)
+        tasks: list[asyncio.Task[None]] = []
         try:
             await driver.verify_connectivity()
         except Exception as exc:  # the service still starts; /readyz reports the outage
             log.warning("Neo4j not reachable at start-up (%s): %s", settings.neo4j_uri, exc)
         else:
+            await readiness.check(READY_CHECK_S)
             if settings.warm_up:
-                warm = asyncio.create_task(_warm_up(db))
+                tasks.append(asyncio.create_task(_warm_up(db)))
+        tasks.append(asyncio.create_task(readiness.watch()))
         try:
-            yield {"db": db, "settings": settings}
+            yield {"db": db, "settings": settings, "readiness": readiness}
         finally:
-            if warm is not None:
-                warm.cancel()
+            for task in tasks:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await warm
+                    await task
             await driver.close()
 
-    graphql_app = ModelGraphGraphQL(schema, graphql_ide="graphiql")
+    graphql_app = ModelGraphGraphQL(
+        schema, graphql_ide="graphiql", max_response_bytes=settings.max_response_bytes
+    )
     routes: list[Route | Mount] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
@@ -123,4 +230,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/graphql/assets/{name}", graphiql.serve_asset, methods=["GET"]),
     ]
     routes.extend(rest_routes.mounts())
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(
+        routes=routes,
+        middleware=build_middleware(settings),
+        exception_handlers={Exception: last_resort},
+        lifespan=lifespan,
+    )

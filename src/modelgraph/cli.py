@@ -125,11 +125,13 @@ def up(
     """Start a local Neo4j (unless MODELGRAPH_NEO4J_URI is set), migrate, optionally demo, serve."""
     from modelgraph.neo4j_local import launcher
     from modelgraph.neo4j_local.errors import LocalNeo4jError
+    from modelgraph.neo4j_local.password import local_password
 
     settings = Settings()
     if "MODELGRAPH_NEO4J_URI" not in os.environ:
-        password = settings.neo4j_password.get_secret_value() or None
         try:
+            configured = settings.neo4j_password.get_secret_value() or None
+            password = local_password(settings.home, configured)
             info = launcher.start(home=settings.home, password=password)
         except LocalNeo4jError as exc:
             err.print(f"[red]error:[/red] {exc}")

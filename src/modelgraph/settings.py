@@ -26,8 +26,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     home: Path = Field(default_factory=default_home)
-    # Seconds a driver call may wait for a connection before the request fails as unavailable.
-    neo4j_connection_timeout: float = Field(default=3.0, gt=0)
+    # Seconds to open one connection; waiting for a pooled one may take twice that. Sized for a
+    # request: an unreachable database answers UNAVAILABLE within about 2 s, not a batch job's 30.
+    neo4j_connection_timeout: float = Field(default=0.5, gt=0)
+    # Seconds the driver keeps retrying a failed transaction (one retry after about 1 s).
+    neo4j_retry_time: float = Field(default=0.5, ge=0)
     # Seconds one transaction may run on the server before Neo4j stops it.
     neo4j_transaction_timeout: float = Field(default=30.0, gt=0)
     # PRODUCTION requires an approval by someone other than the version's author.
@@ -37,8 +40,32 @@ class Settings(BaseSettings):
     log_level: str = "info"
     # Plan the lineage queries at start-up (in the background) so first requests are fast.
     warm_up: bool = True
+    # Host headers answered (comma-separated; `*` for any); empty: the bind host and localhost.
+    allowed_hosts: str = ""
+    # Origins allowed to call the API from a browser (comma-separated); empty: CORS off.
+    cors_origins: str = ""
+    # Request bodies above this many bytes are refused with 413 before they are read.
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    # GraphQL answers above this many bytes are replaced by a RESPONSE_TOO_LARGE error.
+    max_response_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    # Requests per second per client (0 turns the limit off), with bursts up to the burst size.
+    rate_limit_per_second: float = Field(default=50.0, ge=0)
+    rate_limit_burst: int = Field(default=200, ge=1)
+    # Loopback clients (local scripts, the bench) are not limited unless this is true.
+    rate_limit_loopback: bool = False
+
+    def allowed_host_names(self) -> list[str]:
+        """Host names (without port) this service answers to."""
+        configured = [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+        return configured or sorted({self.host.lower(), "localhost", "127.0.0.1", "::1"})
+
+    def cors_origin_list(self) -> list[str]:
+        """Origins allowed by CORS; empty means CORS is off."""
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     def neo4j_auth(self) -> tuple[str, str] | None:
-        """Driver auth tuple, or None when the server runs without authentication."""
-        password = self.neo4j_password.get_secret_value()
+        """Driver auth: MODELGRAPH_NEO4J_PASSWORD, else the local server's stored password."""
+        from modelgraph.neo4j_local.password import stored_password
+
+        password = self.neo4j_password.get_secret_value() or stored_password(self.home)
         return (self.neo4j_user, password) if password else None

@@ -150,3 +150,47 @@ async def test_acknowledged_writes_survive_sigkill(
             assert isinstance(data, dict), listed
             assert data["registeredModels"]["totalCount"] == len(names)
             assert sorted(n["name"] for n in data["registeredModels"]["nodes"]) == names
+
+
+async def test_requests_fail_fast_when_neo4j_dies_under_load(
+    private_neo4j: PrivateNeo4j, tmp_path: Path
+) -> None:
+    # Issue 10 item 5: in-flight and new requests answered UNAVAILABLE quickly, probes < 1 s.
+    query = "{ registeredModels(first: 20) { totalCount nodes { id name } } }"
+    seen: list[tuple[float, float, str]] = []
+    await asyncio.to_thread(private_neo4j.migrate)
+    with LiveServer(private_neo4j.settings(tmp_path)) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+            await _wait_for(http, "/readyz", 200, within=10)
+            stop = asyncio.Event()
+
+            async def worker() -> None:
+                while not stop.is_set():
+                    began = time.monotonic()
+                    response = await http.post("/graphql", json={"query": query})
+                    assert response.status_code == 200, response.text
+                    errors = response.json().get("errors") or [{"extensions": {"code": "OK"}}]
+                    seen.append((began, time.monotonic(), errors[0]["extensions"]["code"]))
+
+            workers = [asyncio.create_task(worker()) for _ in range(8)]
+            await asyncio.sleep(1.0)
+            killed = time.monotonic()
+            await asyncio.to_thread(launcher.kill_hard, private_neo4j.home)
+            await asyncio.sleep(3.0)
+            probes = []
+            for _ in range(5):
+                began = time.monotonic()
+                assert (await http.get("/readyz")).status_code == 503
+                probes.append(time.monotonic() - began)
+            stop.set()
+            await asyncio.gather(*workers)
+    await asyncio.to_thread(private_neo4j.start)
+    after = [(end - began, code) for began, end, code in seen if end > killed]
+    assert after and {code for _, code in after} <= {"OK", "UNAVAILABLE"}, after
+    assert any(code == "UNAVAILABLE" for _, code in after)
+    slowest = max(took for took, _ in after)
+    print(
+        f"after kill: {len(after)} requests, slowest {slowest:.2f} s; /readyz {max(probes):.3f} s"
+    )
+    assert slowest < 4.0, slowest
+    assert max(probes) < 1.5, probes

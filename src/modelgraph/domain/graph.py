@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any, TypeAlias
 
 from modelgraph.domain.errors import Invalid
+from modelgraph.domain.json_limits import check_json_depth
 
 JsonValue: TypeAlias = Any
 ScalarValue: TypeAlias = str | int | float | bool
@@ -137,6 +138,7 @@ def check_scalar(value: ScalarValue, field: str) -> ScalarValue:
 
 def encode_json(value: JsonValue, field: str) -> str:
     """JSON structs are stored as compact JSON text."""
+    check_json_depth(value, field)
     try:
         text = json.dumps(value, separators=(",", ":"), sort_keys=True, allow_nan=False)
     except (TypeError, ValueError) as exc:

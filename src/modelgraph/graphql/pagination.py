@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -12,6 +12,23 @@ from modelgraph.store import listing
 from modelgraph.store.db import Record
 
 T = TypeVar("T")
+
+# Lists nested in an entity (versions, runs, consumers, ...) hold at most this many by default.
+NESTED_PAGE = 10
+
+First = Annotated[
+    int,
+    strawberry.argument(
+        description=f"At most this many items, in the list's order (default {NESTED_PAGE}, "
+        f"max {listing.MAX_PAGE_SIZE}); every nested list multiplies the query cost."
+    ),
+]
+
+
+def nested_page(items: list[T], first: int) -> list[T]:
+    """The first ``first`` items of a nested list; ``first`` is 1..MAX_PAGE_SIZE."""
+    listing.check_page_size(first)
+    return items[:first]
 
 
 @strawberry.enum(description="What a list is ordered by (ties broken by id).")
@@ -74,4 +91,15 @@ def connection(page: listing.Page, nodes: list[T], request: listing.ListRequest)
     )
 
 
-__all__ = ["Connection", "Direction", "Edge", "OrderBy", "OrderField", "PageInfo", "Record"]
+__all__ = [
+    "NESTED_PAGE",
+    "Connection",
+    "Direction",
+    "Edge",
+    "First",
+    "OrderBy",
+    "OrderField",
+    "PageInfo",
+    "Record",
+    "nested_page",
+]

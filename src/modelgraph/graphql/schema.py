@@ -6,38 +6,24 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 import modelgraph
 from modelgraph.graphql.context import Info
+from modelgraph.graphql.cost import ASSUMED_LIST_SIZE, MAX_ALIASES, MAX_COST, MAX_DEPTH, QueryLimits
 from modelgraph.graphql.errors import ErrorCodes, client_error_code, is_expected
 from modelgraph.graphql.lineage import LineageMutation, LineageQuery
+from modelgraph.graphql.pagination import NESTED_PAGE
 from modelgraph.graphql.registry import RegistryMutation, RegistryQuery
 from modelgraph.graphql.scalars import SCALAR_MAP
-from modelgraph.store import migrations
+from modelgraph.store import listing, migrations
 
 log = logging.getLogger(__name__)
 
-MAX_DEPTH = 15
 MAX_TOKENS = 5_000
-MAX_ALIASES = 30
-
-# Built once: each limiter makes a new rule class per instance, and the validation cache is
-# keyed by the rule classes, so per-request limiters would make every request miss it.
-LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-]
 
 
 @strawberry.type
@@ -50,6 +36,23 @@ class SchemaStatus:
     up_to_date: bool
 
 
+@strawberry.type(
+    description="Limits every operation is checked against before it runs. Cost: each selected "
+    "field counts 1 per object it is resolved on; a field with `first` multiplies its subtree "
+    "by that page size (its default when omitted); other lists of objects count "
+    f"{ASSUMED_LIST_SIZE} items. Over a limit the operation is refused with "
+    "`extensions.code` QUERY_TOO_COSTLY, QUERY_TOO_DEEP or TOO_MANY_ALIASES and "
+    "`extensions.limit`; an answer larger than the response cap becomes RESPONSE_TOO_LARGE."
+)
+class QueryLimitsInfo:
+    max_cost: int = MAX_COST
+    max_depth: int = MAX_DEPTH
+    max_aliases: int = MAX_ALIASES
+    max_tokens: int = MAX_TOKENS
+    max_page_size: int = listing.MAX_PAGE_SIZE
+    default_nested_page: int = NESTED_PAGE
+
+
 @strawberry.type
 class ServiceQuery:
     """Facts about the service itself."""
@@ -57,6 +60,10 @@ class ServiceQuery:
     @strawberry.field(description="The ModelGraph server version.")
     def server_version(self) -> str:
         return modelgraph.__version__
+
+    @strawberry.field(description="The depth, alias, token and cost limits of every operation.")
+    def query_limits(self) -> QueryLimitsInfo:
+        return QueryLimitsInfo()
 
     @strawberry.field(description="Migration state of the database (asks Neo4j).")
     async def schema_status(self, info: Info) -> SchemaStatus:
@@ -93,19 +100,21 @@ class ModelGraphSchema(strawberry.Schema):
 
 
 def build_schema() -> strawberry.Schema:
-    """The GraphQL schema with depth, token and alias limits and error masking."""
+    """The GraphQL schema with token, depth, alias and cost limits and error masking."""
     return ModelGraphSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
-            lambda: AddValidationRules(LIMIT_RULES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            QueryLimits,
             ErrorCodes,
         ],
     )
 
 
 schema = build_schema()
+
+__all__ = ["MAX_ALIASES", "MAX_COST", "MAX_DEPTH", "MAX_TOKENS", "build_schema", "schema"]

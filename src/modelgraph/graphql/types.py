@@ -25,6 +25,7 @@ from modelgraph.domain.registry import (
 from modelgraph.graphql import lineage_links as ll
 from modelgraph.graphql import loaders
 from modelgraph.graphql.context import Info
+from modelgraph.graphql.pagination import NESTED_PAGE, First, nested_page
 from modelgraph.graphql.scalars import JSON, Long, Timestamp
 from modelgraph.graphql.values import TypedValue, from_properties
 from modelgraph.store.db import Record
@@ -204,19 +205,21 @@ class RegisteredModel(Entity):
     tasks: list[str] | None = None
 
     @strawberry.field(description="Versions, oldest first.")
-    async def versions(self, info: Info) -> list[ModelVersion]:
+    async def versions(self, info: Info, first: First = NESTED_PAGE) -> list[ModelVersion]:
         rows = await loaders.children(info, "versions").load(self.id)
-        return [ModelVersion.from_node(r) for r in rows]
+        return nested_page([ModelVersion.from_node(r) for r in rows], first)
 
     @strawberry.field(description="Current aliases (champion, challenger, ...).")
-    async def aliases(self, info: Info) -> list[AliasAssignment]:
+    async def aliases(self, info: Info, first: First = NESTED_PAGE) -> list[AliasAssignment]:
         rows = await loaders.aliases_by_model(info).load(self.id)
-        return [AliasAssignment.from_record(r) for r in rows if r.get("until") is None]
+        return nested_page(
+            [AliasAssignment.from_record(r) for r in rows if r.get("until") is None], first
+        )
 
     @strawberry.field(description="Every alias assignment, current and past, oldest first.")
-    async def alias_history(self, info: Info) -> list[AliasAssignment]:
+    async def alias_history(self, info: Info, first: First = NESTED_PAGE) -> list[AliasAssignment]:
         rows = await loaders.aliases_by_model(info).load(self.id)
-        return [AliasAssignment.from_record(r) for r in rows]
+        return nested_page([AliasAssignment.from_record(r) for r in rows], first)
 
 
 @strawberry.type(description="Which version held an alias, from `since` until `until`.")
@@ -302,8 +305,10 @@ class ModelVersion(Entity):
         return _metrics(self._props)
 
     @strawberry.field(description="Metric history (all keys, or one), ordered by step.")
-    async def metric_history(self, info: Info, key: str | None = None) -> list[MetricPoint]:
-        return await _metric_history(info, self.id, key)
+    async def metric_history(
+        self, info: Info, key: str | None = None, first: First = NESTED_PAGE
+    ) -> list[MetricPoint]:
+        return nested_page(await _metric_history(info, self.id, key), first)
 
     @strawberry.field
     async def model(self, info: Info) -> RegisteredModel | None:
@@ -315,42 +320,53 @@ class ModelVersion(Entity):
         return RegisteredModel.from_node(node) if node else None
 
     @strawberry.field(description="Model and documentation artifacts, oldest first.")
-    async def artifacts(self, info: Info) -> list[Artifact]:
+    async def artifacts(self, info: Info, first: First = NESTED_PAGE) -> list[Artifact]:
         rows = await loaders.children(info, "artifacts").load(self.id)
-        return [
-            ModelArtifact.from_node(r)
-            if r["kind"] == Label.MODEL_ARTIFACT.value
-            else DocArtifact.from_node(r)
-            for r in rows
-        ]
+        return nested_page(
+            [
+                ModelArtifact.from_node(r)
+                if r["kind"] == Label.MODEL_ARTIFACT.value
+                else DocArtifact.from_node(r)
+                for r in rows
+            ],
+            first,
+        )
 
     @strawberry.field(description="Stage transitions, oldest first.")
-    async def stage_history(self, info: Info) -> list[StageTransition]:
-        return [_transition(r) for r in await loaders.transitions(info).load(self.id)]
+    async def stage_history(self, info: Info, first: First = NESTED_PAGE) -> list[StageTransition]:
+        return nested_page(
+            [_transition(r) for r in await loaders.transitions(info).load(self.id)], first
+        )
 
     @strawberry.field
-    async def approvals(self, info: Info) -> list[Approval]:
-        return [_approval(r) for r in await loaders.approvals(info).load(self.id)]
+    async def approvals(self, info: Info, first: First = NESTED_PAGE) -> list[Approval]:
+        return nested_page(
+            [_approval(r) for r in await loaders.approvals(info).load(self.id)], first
+        )
 
     @strawberry.field(description="Aliases currently pointing at this version.")
     async def aliases(self, info: Info) -> list[str]:
         return await loaders.aliases_by_version(info).load(self.id)
 
     @strawberry.field(description="Every DEPLOYED_AS record of this version, newest first.")
-    async def deployment_history(self, info: Info) -> list[DeploymentRecord]:
+    async def deployment_history(
+        self, info: Info, first: First = NESTED_PAGE
+    ) -> list[DeploymentRecord]:
         rows = await loaders.deployments_by_version(info).load(self.id)
-        return [DeploymentRecord.from_record(r) for r in rows]
+        return nested_page([DeploymentRecord.from_record(r) for r in rows], first)
 
     @strawberry.field(description="Deployments this version serves right now.")
-    async def current_deployments(self, info: Info) -> list[Deployment]:
+    async def current_deployments(self, info: Info, first: First = NESTED_PAGE) -> list[Deployment]:
         rows = await loaders.deployments_by_version(info).load(self.id)
-        return [Deployment.from_node(r["deployment"]) for r in rows if r.get("until") is None]
+        return nested_page(
+            [Deployment.from_node(r["deployment"]) for r in rows if r.get("until") is None], first
+        )
 
     # lineage fields: graphql/lineage.py
     @strawberry.field(description="Runs that produced it, oldest first.")
-    async def produced_by(self, info: Info) -> list[Execution]:
+    async def produced_by(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
         rows = await ll.link(info, ll.Link.PRODUCERS).load(self.id)
-        return [Execution.from_node(r) for r in rows]
+        return nested_page([Execution.from_node(r) for r in rows], first)
 
     @strawberry.field(description="The latest TRAINING run that produced it (else the latest run).")
     async def trained_by(self, info: Info) -> Execution | None:
@@ -359,14 +375,16 @@ class ModelVersion(Entity):
         return Execution.from_node(training[-1]) if training else None
 
     @strawberry.field(description="Dataset versions consumed by the runs that produced it.")
-    async def consumed_datasets(self, info: Info) -> list[DatasetVersion]:
+    async def consumed_datasets(
+        self, info: Info, first: First = NESTED_PAGE
+    ) -> list[DatasetVersion]:
         rows = await ll.link(info, ll.Link.CONSUMED_DATASETS).load(self.id)
-        return [DatasetVersion.from_node(r) for r in rows]
+        return nested_page([DatasetVersion.from_node(r) for r in rows], first)
 
     @strawberry.field(description="Runs that consumed it (any role), oldest first.")
-    async def consumers(self, info: Info) -> list[Execution]:
+    async def consumers(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
         rows = await ll.link(info, ll.Link.CONSUMERS).load(self.id)
-        return [Execution.from_node(r) for r in rows]
+        return nested_page([Execution.from_node(r) for r in rows], first)
 
 
 @strawberry.type(description="A stored model file: where it is and what format.")
@@ -384,14 +402,14 @@ class ModelArtifact(Entity):
 
     # lineage fields: graphql/lineage.py
     @strawberry.field(description="Runs that produced it, oldest first.")
-    async def produced_by(self, info: Info) -> list[Execution]:
+    async def produced_by(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
         rows = await ll.link(info, ll.Link.PRODUCERS).load(self.id)
-        return [Execution.from_node(r) for r in rows]
+        return nested_page([Execution.from_node(r) for r in rows], first)
 
     @strawberry.field(description="Runs that consumed it (any role), oldest first.")
-    async def consumers(self, info: Info) -> list[Execution]:
+    async def consumers(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
         rows = await ll.link(info, ll.Link.CONSUMERS).load(self.id)
-        return [Execution.from_node(r) for r in rows]
+        return nested_page([Execution.from_node(r) for r in rows], first)
 
 
 @strawberry.type(description="A documentation artifact (model card, report) of a version.")
@@ -411,15 +429,15 @@ class Dataset(Entity):
     format: str | None = None
 
     @strawberry.field(description="Versions, oldest first.")
-    async def versions(self, info: Info) -> list[DatasetVersion]:
+    async def versions(self, info: Info, first: First = NESTED_PAGE) -> list[DatasetVersion]:
         rows = await loaders.children(info, "dataset_versions").load(self.id)
-        return [DatasetVersion.from_node(r) for r in rows]
+        return nested_page([DatasetVersion.from_node(r) for r in rows], first)
 
     # lineage fields: graphql/lineage.py
     @strawberry.field(description="Runs that consumed any of its versions, oldest first.")
-    async def consumers(self, info: Info) -> list[Execution]:
+    async def consumers(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
         rows = await ll.link(info, ll.Link.DATASET_CONSUMERS).load(self.id)
-        return [Execution.from_node(r) for r in rows]
+        return nested_page([Execution.from_node(r) for r in rows], first)
 
 
 @strawberry.type(description="One version of a dataset: location, size and features.")
@@ -452,14 +470,14 @@ class DatasetVersion(Entity):
 
     # lineage fields: graphql/lineage.py
     @strawberry.field(description="Runs that produced it, oldest first.")
-    async def produced_by(self, info: Info) -> list[Execution]:
+    async def produced_by(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
         rows = await ll.link(info, ll.Link.PRODUCERS).load(self.id)
-        return [Execution.from_node(r) for r in rows]
+        return nested_page([Execution.from_node(r) for r in rows], first)
 
     @strawberry.field(description="Runs that consumed it (any role), oldest first.")
-    async def consumers(self, info: Info) -> list[Execution]:
+    async def consumers(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
         rows = await ll.link(info, ll.Link.CONSUMERS).load(self.id)
-        return [Execution.from_node(r) for r in rows]
+        return nested_page([Execution.from_node(r) for r in rows], first)
 
 
 @strawberry.type(description="A run: preprocessing, feature engineering, training, tuning, ...")
@@ -495,8 +513,10 @@ class Execution(Entity):
         return _metrics(self._props)
 
     @strawberry.field(description="Metric history (all keys, or one), ordered by step.")
-    async def metric_history(self, info: Info, key: str | None = None) -> list[MetricPoint]:
-        return await _metric_history(info, self.id, key)
+    async def metric_history(
+        self, info: Info, key: str | None = None, first: First = NESTED_PAGE
+    ) -> list[MetricPoint]:
+        return nested_page(await _metric_history(info, self.id, key), first)
 
     @strawberry.field
     async def experiment(self, info: Info) -> Experiment | None:
@@ -509,13 +529,13 @@ class Execution(Entity):
 
     # lineage fields: graphql/lineage.py
     @strawberry.field(description="What the run consumed, with roles.")
-    async def inputs(self, info: Info) -> list[ll.ExecutionInput]:
-        return await ll.execution_inputs(info, self.id)
+    async def inputs(self, info: Info, first: First = NESTED_PAGE) -> list[ll.ExecutionInput]:
+        return nested_page(await ll.execution_inputs(info, self.id), first)
 
     @strawberry.field(description="What the run produced.")
-    async def outputs(self, info: Info) -> list[Entity]:
+    async def outputs(self, info: Info, first: First = NESTED_PAGE) -> list[Entity]:
         rows = await ll.link(info, ll.Link.OUTPUTS).load(self.id)
-        return [entity_from_node(r) for r in rows]
+        return nested_page([entity_from_node(r) for r in rows], first)
 
 
 @strawberry.type(description="A group of runs.")
@@ -523,9 +543,9 @@ class Experiment(Entity):
     owner: str | None = None
 
     @strawberry.field(description="Runs, oldest first.")
-    async def runs(self, info: Info) -> list[Execution]:
+    async def runs(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
         rows = await loaders.children(info, "runs").load(self.id)
-        return [Execution.from_node(r) for r in rows]
+        return nested_page([Execution.from_node(r) for r in rows], first)
 
 
 @strawberry.type(description="Where deployments run (a cluster, a cloud service).")
@@ -535,9 +555,9 @@ class ServingEnvironment(Entity):
     url: str | None = None
 
     @strawberry.field(description="Deployments, oldest first.")
-    async def deployments(self, info: Info) -> list[Deployment]:
+    async def deployments(self, info: Info, first: First = NESTED_PAGE) -> list[Deployment]:
         rows = await loaders.children(info, "deployments").load(self.id)
-        return [Deployment.from_node(r) for r in rows]
+        return nested_page([Deployment.from_node(r) for r in rows], first)
 
 
 @strawberry.type(description="A named deployment in a serving environment.")
@@ -568,9 +588,11 @@ class Deployment(Entity):
         return ServingEnvironment.from_node(node) if node else None
 
     @strawberry.field(description="Which version served it when, newest first.")
-    async def deployment_history(self, info: Info) -> list[DeploymentRecord]:
+    async def deployment_history(
+        self, info: Info, first: First = NESTED_PAGE
+    ) -> list[DeploymentRecord]:
         rows = await loaders.deployments_by_deployment(info).load(self.id)
-        return [DeploymentRecord.from_record(r) for r in rows]
+        return nested_page([DeploymentRecord.from_record(r) for r in rows], first)
 
     # lineage fields: graphql/lineage.py
     @strawberry.field(description="The version serving it now, or at `asOf` (epoch ms).")

@@ -22,6 +22,7 @@ from modelgraph.neo4j_local.config import (
     default_version,
 )
 from modelgraph.neo4j_local.errors import LocalNeo4jError
+from modelgraph.neo4j_local.password import local_password, stored_password
 
 EXIT_NOT_RUNNING = 3
 
@@ -45,9 +46,11 @@ PortOption = Annotated[
 ]
 
 
-def _password() -> str | None:
-    # Read from the environment only: a --password flag would show up in `ps`.
-    return os.environ.get(ENV_PASSWORD) or None
+def _password(home: Path | None, *, create: bool = True) -> str | None:
+    # From the environment or the home's password file: a --password flag would show in `ps`.
+    configured = os.environ.get(ENV_PASSWORD) or None
+    where = (home if home is not None else default_home()).expanduser().absolute()
+    return local_password(where, configured) if create else configured or stored_password(where)
 
 
 def _fail(error: LocalNeo4jError) -> NoReturn:
@@ -76,10 +79,11 @@ def start(
 ) -> None:
     """Start the server in the background and wait until Bolt answers (no-op if running).
 
-    Auth is enabled for user neo4j when MODELGRAPH_NEO4J_PASSWORD is set, disabled otherwise.
+    Auth is on for user neo4j: MODELGRAPH_NEO4J_PASSWORD, else the password generated on
+    first start and kept in <home>/neo4j-password (mode 0600).
     """
     try:
-        state = launcher.start(home, port, password=_password(), timeout=timeout)
+        state = launcher.start(home, port, password=_password(home), timeout=timeout)
     except LocalNeo4jError as error:
         _fail(error)
     if state.already_running:
@@ -109,7 +113,7 @@ def stop(
 def status(home: HomeOption = None, port: PortOption = DEFAULT_PORT) -> None:
     """Show version, pid, port, data dir and whether Bolt answers; exit code 3 if not running."""
     try:
-        state = launcher.status(home, password=_password())
+        state = launcher.status(home, password=_password(home, create=False))
     except LocalNeo4jError as error:
         _fail(error)
     if state is not None:

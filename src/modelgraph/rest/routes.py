@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from modelgraph.domain import json_limits
 from modelgraph.domain.errors import (
     Conflict,
     FailedPrecondition,
@@ -86,12 +87,7 @@ def _actor(request: Request) -> str | None:
 
 
 async def _body(request: Request) -> Mapping[str, Any]:
-    raw = await request.body()
-    try:
-        data = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Invalid("request body is not valid JSON", field="body") from exc
-    return R.body_object(data)
+    return R.body_object(json_limits.loads(await request.body() or b"null"))
 
 
 def _path_id(request: Request, name: str) -> str:

@@ -37,13 +37,13 @@ class RoundTrips:
 
 
 def make_driver(settings: Settings) -> AsyncDriver:
-    """The process-wide driver; short connection timeouts so outages surface quickly."""
+    """The process-wide driver; connection and retry budgets sized for one request."""
     return AsyncGraphDatabase.driver(
         settings.neo4j_uri,
         auth=settings.neo4j_auth(),
         connection_timeout=settings.neo4j_connection_timeout,
         connection_acquisition_timeout=settings.neo4j_connection_timeout * 2,
-        max_transaction_retry_time=settings.neo4j_connection_timeout * 2,
+        max_transaction_retry_time=settings.neo4j_retry_time,
         liveness_check_timeout=5.0,
         notifications_min_severity="OFF",
     )

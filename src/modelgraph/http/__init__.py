@@ -1,0 +1,1 @@
+"""HTTP edge policy shared by every face: middleware, typed error bodies, rate limits."""
