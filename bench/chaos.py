@@ -685,7 +685,7 @@ def render(result: dict[str, Any]) -> str:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    rig = Rig.fresh(HOME)
+    rig = Rig.fresh(args.home)
     result: dict[str, Any] = {"load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
     try:
         print(f"starting Neo4j ({time.strftime('%H:%M:%S')})", flush=True)
@@ -727,6 +727,7 @@ def main() -> int:
     parser.add_argument("--restarts", type=int, default=2)
     parser.add_argument("--seed", type=int, default=20261202)
     parser.add_argument("--out", type=Path, default=RESULTS / "chaos")
+    parser.add_argument("--home", type=Path, default=HOME, help="launcher home (emptied first)")
     args = parser.parse_args()
     result = asyncio.run(run(args))
     result["command"] = "python -m bench.chaos " + " ".join(sys.argv[1:])

@@ -119,25 +119,10 @@ def main() -> int:
     return 1 if timed_out or not verdict or verdict["failed_operations"] else 0
 
 
-def _check_of(message: str) -> str:
-    lowered = message.lower()
-    for needle, check in (
-        ("server error", "not_a_server_error"),
-        ("response time", "max_response_time"),
-        ("response violates schema", "response_schema_conformance"),
-        ("undocumented http status", "status_code_conformance"),
-        ("undocumented content-type", "content_type_conformance"),
-        ("missing content-type", "content_type_conformance"),
-        ("api accepted", "negative_data_rejection"),
-        ("api rejected", "positive_data_acceptance"),
-        ("missing header", "response_headers_conformance"),
-        ("use after free", "use_after_free"),
-        ("resource", "ensure_resource_availability"),
-        ("unsupported method", "unsupported_method"),
-    ):
-        if needle in lowered:
-            return check
-    return "other"
+def _check_of(block: str) -> str:
+    """The failed check's title: ``- ST112 Response time limit exceeded`` -> that title."""
+    title = block.strip().removeprefix("- ").splitlines()[0].strip()
+    return title or "other"
 
 
 def _verdict(junit: Path) -> dict[str, Any]:
@@ -166,8 +151,8 @@ def _verdict(junit: Path) -> dict[str, Any]:
         "failed_operations": failed,
         "generation_errors": errors,
         "failures_by_check": dict(by_check),
-        "server_errors_5xx": by_check["not_a_server_error"],
-        "slow_responses": by_check["max_response_time"],
+        "server_errors_5xx": sum(n for t, n in by_check.items() if "server error" in t.lower()),
+        "slow_responses": sum(n for t, n in by_check.items() if "response time" in t.lower()),
         "failure_samples": samples,
     }
 
