@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SIZE ?= small
 
-.PHONY: venv run test lint format typecheck schema pytest bench fuzz clean
+.PHONY: venv run test lint format typecheck schema pytest bench fuzz chaos clean
 
 venv: $(VENV)/.installed
 
@@ -44,9 +44,20 @@ pytest: venv
 bench: venv
 	$(BIN)/python -m bench.run --size $(SIZE)
 
-## Schemathesis over the Kubeflow REST OpenAPI document (local server on the configured Neo4j).
+## SIGKILLs of Neo4j and of the service mid-write, then a soak with Neo4j restarts (own Neo4j).
+## CHAOS_ARGS e.g. "--neo4j-kills 10 --service-kills 2 --soak-seconds 60"; results in bench/results/chaos.*
+CHAOS_ARGS ?=
+chaos: venv
+	$(BIN)/python -m bench.chaos $(CHAOS_ARGS)
+
+## hypothesis-graphql over the GraphQL schema, then schemathesis over the Kubeflow REST OpenAPI
+## document (every check), each on its own Neo4j; results in bench/results/fuzz.*
+FUZZ_REQUESTS ?= 100000
+FUZZ_SECONDS ?= 900
 fuzz: venv
-	$(BIN)/python -m bench.fuzz_rest --max-examples 25 --timeout 900
+	$(BIN)/python -m bench.fuzz_graphql --requests $(FUZZ_REQUESTS) --seconds $(FUZZ_SECONDS); \
+	  graphql=$$?; $(BIN)/python -m bench.fuzz_rest --max-examples 25 --timeout 900; \
+	  rest=$$?; test $$graphql -eq 0 -a $$rest -eq 0
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -131,3 +131,33 @@ def status(home: HomeOption = None, port: PortOption = DEFAULT_PORT) -> None:
         f"  data dir: {server.data_dir}"
     )
     raise typer.Exit(EXIT_NOT_RUNNING)
+
+
+@neo4j_app.command("dump")
+def dump_command(
+    path: Annotated[Path, typer.Argument(help="Dump file to write.")],
+    home: HomeOption = None,
+) -> None:
+    """neo4j-admin database dump of the stopped local server's database to PATH."""
+    from modelgraph.neo4j_local import dump
+
+    try:
+        size = dump.dump(path, home)
+    except LocalNeo4jError as error:
+        _fail(error)
+    typer.echo(f"Dumped database {dump.DATABASE} to {path} ({size} bytes).")
+
+
+@neo4j_app.command("load")
+def load_command(
+    path: Annotated[Path, typer.Argument(help="A file written by `modelgraph neo4j dump`.")],
+    home: HomeOption = None,
+) -> None:
+    """neo4j-admin database load of PATH into the stopped local server (replaces its data)."""
+    from modelgraph.neo4j_local import dump
+
+    try:
+        dump.load(path, home)
+    except LocalNeo4jError as error:
+        _fail(error)
+    typer.echo(f"Loaded {path} into database {dump.DATABASE}; start the server to use it.")

@@ -1,0 +1,1 @@
+CALL db.awaitIndex('modelgraph_restore_key', 300)

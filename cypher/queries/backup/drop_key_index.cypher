@@ -1,0 +1,1 @@
+DROP INDEX modelgraph_restore_key IF EXISTS

@@ -1,0 +1,5 @@
+// Chaos: acknowledged entity ids that are not in the graph (lost writes).
+UNWIND $ids AS id
+WITH id
+WHERE NOT EXISTS { MATCH (:Entity {id: id}) }
+RETURN collect(id) AS missing
