@@ -24,6 +24,7 @@ from modelgraph.graphql.errors import ErrorCodes, client_error_code, is_expected
 from modelgraph.graphql.lineage import LineageMutation, LineageQuery
 from modelgraph.graphql.registry import RegistryMutation, RegistryQuery
 from modelgraph.graphql.scalars import SCALAR_MAP
+from modelgraph.graphql.search import SearchQuery
 from modelgraph.store import migrations
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class ServiceQuery:
         )
 
 
-QUERY_TYPES: tuple[type, ...] = (ServiceQuery, RegistryQuery, LineageQuery)
+QUERY_TYPES: tuple[type, ...] = (ServiceQuery, RegistryQuery, LineageQuery, SearchQuery)
 MUTATION_TYPES: tuple[type, ...] = (RegistryMutation, LineageMutation)
 
 Query = merge_types("Query", QUERY_TYPES)
