@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
 
-from modelgraph import graphiql
+from modelgraph import graphiql, ui
 from modelgraph.domain.errors import ModelGraphError
 from modelgraph.graphql.context import Context
 from modelgraph.graphql.schema import schema
@@ -46,10 +46,11 @@ class ModelGraphGraphQL(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Fetched assets (`modelgraph graphiql-assets`) make GraphiQL work without internet.
+        html = graphiql.with_examples(self.graphql_ide_html)
         if not graphiql.present(graphiql.assets_dir(request.state.settings)):
-            return HTMLResponse(self.graphql_ide_html)
+            return HTMLResponse(html)
         base = request.url.path.rstrip("/") + "/assets"
-        return HTMLResponse(graphiql.local_page(self.graphql_ide_html, base))
+        return HTMLResponse(graphiql.local_page(html, base))
 
 
 async def healthz(_: Request) -> Response:
@@ -123,4 +124,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/graphql/assets/{name}", graphiql.serve_asset, methods=["GET"]),
     ]
     routes.extend(rest_routes.mounts())
+    routes.extend(ui.routes())
     return Starlette(routes=routes, lifespan=lifespan)
