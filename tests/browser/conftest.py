@@ -14,11 +14,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from modelgraph import demo
 from modelgraph.settings import Settings
-from modelgraph.store import admin
+from modelgraph.store import admin, lineage
 from modelgraph.store.db import Database
 from tests.conftest import LiveServer
 
@@ -26,6 +26,8 @@ REPO = Path(__file__).resolve().parents[2]
 UI = REPO / "ui"
 ARTIFACTS = REPO / "build" / "browser"
 CHROMIUM = "/usr/bin/chromium"
+# Seven engineers share two cores here: give the page time before an expectation fails.
+expect.set_options(timeout=20_000)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -75,8 +77,10 @@ async def demo_server(
     """A live server on a graph holding exactly the demo graph, for one test module."""
     await admin.clear_graph(database)
     await demo.load(database, settings)
-    ui_settings = settings.model_copy(update={"warm_up": False})
-    with LiveServer(ui_settings) as server:
+    # Plan the walks the page uses (depth 1-10) before the browser asks: first plans take seconds.
+    await lineage.warm_up(Database(database.driver, database.database, 600.0), bounds=(5, 10))
+    patient = settings.model_copy(update={"warm_up": False, "neo4j_transaction_timeout": 120.0})
+    with LiveServer(patient) as server:
         yield server
 
 

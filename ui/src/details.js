@@ -10,7 +10,7 @@ query Details($id: ID!) {
     __typename id kind name state description tags author updatedBy createdAt updatedAt externalId
     customProperties { ...TV }
     metadata { ...TV }
-    ... on RegisteredModel { owner framework modelType aliases { alias since by version { name } } }
+    ... on RegisteredModel { owner framework modelType modelAliases: aliases { alias since by version { name } } }
     ... on ModelVersion {
       framework frameworkVersion modelType stage vcsCommit vcsRepoUrl modelSizeBytes
       inferenceLatencyMs trainingTimeMs model { name } aliases
@@ -20,13 +20,13 @@ query Details($id: ID!) {
       deploymentHistory { since until by deployment { name } }
     }
     ... on Execution {
-      type status startTime endTime tuningMethod vcsCommit libraries
+      type runStatus: status startTime endTime tuningMethod vcsCommit libraries
       hyperparameters { ...TV } metrics { key value } metricHistory { key value step timestamp }
       environment { key value }
     }
     ... on DatasetVersion { uri format rows bytes digest dataset { name } features { name type importance } }
     ... on Deployment {
-      status endpoint runtime minReplicas maxReplicas autoscaling monitoringLinks inferenceLatencyMs
+      deploymentStatus: status endpoint runtime minReplicas maxReplicas autoscaling monitoringLinks inferenceLatencyMs
       servingEnvironment { name }
       deploymentHistory { since until by version { name model { name } } }
     }
@@ -40,7 +40,7 @@ function el(tag, attrs = {}, ...children) {
     if (key === "class") node.className = value;
     else node.setAttribute(key, value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child == null) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -76,7 +76,7 @@ function typedTable(caption, values) {
 function facts(entity) {
   const pairs = [
     ["kind", entity.kind], ["state", entity.state], ["stage", entity.stage], ["type", entity.type],
-    ["status", entity.status], ["model", entity.model?.name], ["dataset", entity.dataset?.name],
+    ["status", entity.runStatus ?? entity.deploymentStatus], ["model", entity.model?.name], ["dataset", entity.dataset?.name],
     ["owner", entity.owner], ["author", entity.author], ["updated by", entity.updatedBy],
     ["framework", [entity.framework, entity.frameworkVersion].filter(Boolean).join(" ") || null],
     ["model type", entity.modelType], ["tuning", entity.tuningMethod], ["commit", entity.vcsCommit],
@@ -91,7 +91,7 @@ function facts(entity) {
     ["created", when(entity.createdAt)], ["updated", when(entity.updatedAt)],
     ["external id", entity.externalId],
     ["tags", entity.tags?.length ? entity.tags.join(", ") : null],
-    ["aliases", Array.isArray(entity.aliases) && typeof entity.aliases[0] === "string" ? entity.aliases.join(", ") : null],
+    ["aliases", entity.aliases?.length ? entity.aliases.join(", ") : null],
     ["libraries", entity.libraries?.length ? entity.libraries.join(", ") : null],
   ].filter(([, v]) => v != null && v !== "");
   return el("dl", { class: "facts" }, pairs.map(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v))]));
@@ -140,7 +140,7 @@ export async function showDetails(panel, id, { onExpand, onOpen }) {
   expand.addEventListener("click", () => onExpand(n.id));
   const open = el("button", { type: "button" }, "Open lineage from here");
   open.addEventListener("click", () => onOpen(ref, n.kind));
-  panel.replaceChildren(
+  const parts = [
     el("h2", { id: "details-title" }, title),
     n.description ? el("p", {}, n.description) : null,
     el("div", { class: "actions" }, expand, open),
@@ -154,10 +154,11 @@ export async function showDetails(panel, id, { onExpand, onOpen }) {
     typedTable("Metadata", n.metadata),
     table("Stage history", ["to", "from", "by", "when", "comment"], (n.stageHistory ?? []).map((s) => [s.toStage, s.fromStage, s.by, when(s.at), s.comment ?? ""])),
     table("Approvals", ["stage", "by", "when", "comment"], (n.approvals ?? []).map((a) => [a.stage, a.by, when(a.at), a.comment ?? ""])),
-    n.kind === "RegisteredModel" ? table("Aliases", ["alias", "version", "since", "by"], (n.aliases ?? []).map((a) => [a.alias, a.version?.name ?? "", when(a.since), a.by ?? ""])) : null,
+    table("Aliases", ["alias", "version", "since", "by"], (n.modelAliases ?? []).map((a) => [a.alias, a.version?.name ?? "", when(a.since), a.by ?? ""])),
     table("Deployment history", ["version / deployment", "since", "until", "by"], (n.deploymentHistory ?? []).map((d) => [
       d.deployment ? d.deployment.name : `${d.version?.model?.name ?? ""}:${d.version?.name ?? ""}`,
       when(d.since), d.until == null ? "serving" : when(d.until), d.by ?? ""])),
     n.monitoringLinks?.length ? el("p", {}, "Monitoring: ", n.monitoringLinks.map((u) => [el("a", { href: u, rel: "noopener" }, u), " "])) : null,
-  );
+  ];
+  panel.replaceChildren(...parts.flat(Infinity).filter((part) => part != null));
 }
