@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import httpx
 from playwright.async_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import UI, drawn, graph_labels
+from tests.browser.conftest import REPO, UI, drawn, graph_labels, update_screenshots
 from tests.conftest import LiveServer, gql
 
 AXE = UI / "node_modules" / "axe-core" / "axe.min.js"
@@ -230,3 +230,5 @@ async def test_no_serious_accessibility_violations(page: Page, demo_server: Live
     ]
     assert not serious, serious
     assert results["passes"], "axe ran no checks"
+    if update_screenshots():  # the README's picture: trace of churn-prod, training run details
+        await page.screenshot(path=str(REPO / "docs" / "images" / "ui.png"))

@@ -154,7 +154,7 @@ async function render() {
   current = answer;
   const t0 = performance.now();
   await graph.show(answer);
-  perf.draws.push({ view: state.view, nodes: graph.cy.nodes().length, ms: performance.now() - t0 });
+  perf.draws.push({ view: state.view, nodes: graph.cy.nodes().length, edges: graph.cy.edges().length, ms: performance.now() - t0, at: performance.now() });
   document.body.dataset.drawn = String(perf.draws.length);
   $("truncated").hidden = !answer.truncated;
   summarize(answer);
