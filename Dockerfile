@@ -6,6 +6,15 @@ WORKDIR /packed
 RUN npm pack --silent react@18.2.0 react-dom@18.2.0 js-cookie@3.0.5 graphiql@3.8.3 \
     @graphiql/plugin-explorer@1.0.2
 
+# The lineage explorer (/ui): packages pinned by ui/package-lock.json, bundled by esbuild.
+FROM node:20-slim AS ui
+WORKDIR /ui
+COPY ui/package.json ui/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY ui/build.mjs ./
+COPY ui/src ./src
+RUN npm run --silent build
+
 FROM python:3.11-slim AS base
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -13,13 +22,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     MODELGRAPH_HOST=0.0.0.0 \
     MODELGRAPH_PORT=8000 \
-    MODELGRAPH_HOME=/var/lib/modelgraph
+    MODELGRAPH_HOME=/var/lib/modelgraph \
+    MODELGRAPH_UI_DIR=/app/ui-dist
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY cypher ./cypher
 COPY --from=graphiql-assets /packed /tmp/graphiql-packed
+COPY --from=ui /ui/dist ./ui-dist
 RUN pip install --no-cache-dir . \
     && modelgraph graphiql-assets --packed /tmp/graphiql-packed && rm -rf /tmp/graphiql-packed \
     && useradd --system --uid 10001 modelgraph

@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SIZE ?= small
 
-.PHONY: venv run test lint format typecheck schema pytest bench fuzz chaos clean
+.PHONY: venv run test lint format typecheck schema pytest bench fuzz chaos clean ui chromium ui-bench
 
 venv: $(VENV)/.installed
 
@@ -17,11 +17,12 @@ $(VENV)/.installed: pyproject.toml
 
 ## Start a local Neo4j (no Docker), migrate, load the demo graph, serve on 127.0.0.1:8000.
 run: venv
+	@$(MAKE) --no-print-directory ui || echo "warning: the lineage explorer was not built (needs Node.js and npm); /ui will say so" >&2
 	@$(BIN)/modelgraph graphiql-assets || echo "warning: GraphiQL assets not fetched; /graphql will load them from unpkg.com (needs internet)" >&2
 	$(BIN)/modelgraph up --demo
 
 ## Lint, format check, type check, schema drift check and the whole test suite on a real Neo4j.
-test: venv lint typecheck pytest
+test: venv lint typecheck ui chromium pytest
 
 lint: venv
 	$(BIN)/ruff check src tests bench
@@ -40,6 +41,21 @@ schema: venv
 
 pytest: venv
 	$(BIN)/pytest
+
+## The lineage explorer: packages pinned by ui/package-lock.json from the npm registry, built into ui/dist.
+ui: ui/node_modules/.package-lock.json
+	cd ui && npm run --silent build
+
+ui/node_modules/.package-lock.json: ui/package-lock.json ui/package.json
+	cd ui && npm ci --no-audit --no-fund
+
+## Debian's chromium for the browser tests (CI runs as root on a fresh machine).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+## Time to a drawn graph for impacts of ~100, 1,000 and 5,000 nodes (not part of make test).
+ui-bench: venv ui chromium
+	$(BIN)/python -m bench.ui_bench
 
 bench: venv
 	$(BIN)/python -m bench.run --size $(SIZE)

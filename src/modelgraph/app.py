@@ -21,7 +21,7 @@ from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
-from modelgraph import graphiql
+from modelgraph import graphiql, ui
 from modelgraph.domain import json_limits
 from modelgraph.domain.errors import Invalid, ModelGraphError
 from modelgraph.graphql.context import Context
@@ -95,11 +95,12 @@ class ModelGraphGraphQL(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Fetched assets (`modelgraph graphiql-assets`) make GraphiQL work without internet.
+        html = graphiql.with_examples(self.graphql_ide_html)
         if not graphiql.present(graphiql.assets_dir(request.state.settings)):
-            page, sources = self.graphql_ide_html, "'self' https://unpkg.com"
+            page, sources = html, "'self' https://unpkg.com"
         else:
             base = request.url.path.rstrip("/") + "/assets"
-            page, sources = graphiql.local_page(self.graphql_ide_html, base), "'self'"
+            page, sources = graphiql.local_page(html, base), "'self'"
         return HTMLResponse(page, headers={"content-security-policy": ide_csp(page, sources)})
 
 
@@ -239,6 +240,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/graphql/assets/{name}", graphiql.serve_asset, methods=["GET"]),
     ]
     routes.extend(rest_routes.mounts())
+    routes.extend(ui.routes())
     return Starlette(
         routes=routes,
         middleware=build_middleware(settings),

@@ -219,3 +219,54 @@ async def serve_asset(request: Request) -> Response:
     if asset is None or path is None or not path.is_file():
         return PlainTextResponse("not found", status_code=404)
     return FileResponse(path, media_type=asset.media_type, headers={"cache-control": IMMUTABLE})
+
+
+# GraphiQL opens on the two lineage questions instead of Strawberry's generic welcome text.
+EXAMPLE_QUERIES = """# ModelGraph: the lineage explorer at /ui/ draws these answers as a graph.
+# Run one with Ctrl-Enter (or the play button); pick it in the play button's menu.
+
+# Everything churn-prod is built from: the version it serves, the run that
+# trained it with its hyperparameters, and every dataset version up to raw data.
+# Add asOf: <epoch ms> to ask what it served then.
+query Trace {
+  trace(ref: "churn-prod") {
+    served { since version { label stage } }
+    nodes { kind label distance executionType hyperparameters { key floatValue intValue } }
+    truncated
+  }
+}
+
+# Everything that depends on a bad dataset, and which deployments serve it now.
+query Impact {
+  impact(ref: "customer-transactions", liveOnly: true) {
+    counts { kind count }
+    deployments: nodes(kinds: [Deployment]) { name distance path }
+    truncated
+  }
+}
+
+# Find anything by name, description or tags (prefixes and small typos match).
+query Search {
+  search(query: "chrun", first: 5) { kind label score }
+}
+"""
+_WELCOME_START = "const EXAMPLE_QUERY = `"
+_UI_LINK = (
+    '<nav class="modelgraph-nav"><a href="/ui/">ModelGraph lineage explorer</a>'
+    " &middot; GraphiQL</nav>"
+)
+_UI_LINK_STYLE = """
+      .modelgraph-nav { height: 2rem; line-height: 2rem; padding: 0 1rem; font: 14px sans-serif;
+                        background: #1f2937; color: #f9fafb; }
+      .modelgraph-nav a { color: #93c5fd; }
+      #graphiql { height: calc(100vh - 2rem); }
+    </style>"""
+
+
+def with_examples(html: str) -> str:
+    """Strawberry's page opening on :data:`EXAMPLE_QUERIES`, with a link to the explorer on top."""
+    start = html.index(_WELCOME_START) + len(_WELCOME_START)
+    end = html.index("`;", start)
+    html = html[:start] + EXAMPLE_QUERIES + html[end:]
+    html = html.replace("</style>", _UI_LINK_STYLE, 1)
+    return html.replace("<body>", "<body>\n    " + _UI_LINK, 1)

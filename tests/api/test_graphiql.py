@@ -11,8 +11,9 @@ import httpx
 import pytest
 from strawberry.http.ides import get_graphql_ide_html
 
-from modelgraph import graphiql
+from modelgraph import demo, graphiql
 from modelgraph.settings import Settings
+from modelgraph.store.db import Database
 from tests.conftest import LiveServer, gql
 
 
@@ -82,7 +83,7 @@ async def test_local_page_differs_from_strawberrys_only_in_asset_urls(
     page = await ide_page(client)
     for asset in graphiql.ASSETS:
         page = page.replace(f"/graphql/assets/{asset.name}", asset.cdn_url)
-    assert page == get_graphql_ide_html(graphql_ide="graphiql")
+    assert page == graphiql.with_examples(get_graphql_ide_html(graphql_ide="graphiql"))
     # The page's fetcher posts to the page's own URL, /graphql.
     body = await gql(client, "{ __typename }")
     assert body == {"data": {"__typename": "Query"}}
@@ -104,7 +105,7 @@ async def test_without_assets_the_stock_cdn_page_is_served(
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
             page = await ide_page(http)
             missing = await http.get(f"/graphql/assets/{graphiql.ASSETS[0].name}")
-    assert page == get_graphql_ide_html(graphql_ide="graphiql")
+    assert page == graphiql.with_examples(get_graphql_ide_html(graphql_ide="graphiql"))
     assert all(url.startswith("https://unpkg.com/") for url, _ in resources(page))
     assert missing.status_code == 404
 
@@ -126,3 +127,18 @@ def test_fetch_rejects_a_tarball_whose_file_does_not_match_the_sri(tmp_path: Pat
 def test_fetch_without_npm_says_so(tmp_path: Path) -> None:
     with pytest.raises(graphiql.AssetError, match="not found on PATH"):
         graphiql.fetch(tmp_path / "assets", npm="modelgraph-no-such-npm")
+
+
+async def test_page_opens_on_the_lineage_examples_which_run_on_the_demo_graph(
+    client: httpx.AsyncClient, db: Database, settings: Settings
+) -> None:
+    page = await ide_page(client)
+    assert "Welcome to GraphiQL" not in page
+    assert graphiql.EXAMPLE_QUERIES in page and 'href="/ui/"' in page
+    await demo.load(db, settings)
+    for operation in ("Trace", "Impact", "Search"):
+        response = await client.post(
+            "/graphql", json={"query": graphiql.EXAMPLE_QUERIES, "operationName": operation}
+        )
+        body = response.json()
+        assert response.status_code == 200 and "errors" not in body, (operation, body)

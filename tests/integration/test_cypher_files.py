@@ -220,7 +220,7 @@ async def test_schema_statements_are_applied(database: Database, name: str) -> N
     declared = [
         match.group(2)
         for statement in split_statements(all_files()[name])
-        if (match := re.match(r"CREATE\s+(CONSTRAINT|INDEX)\s+(\w+)", statement))
+        if (match := re.match(r"CREATE\s+(CONSTRAINT|(?:FULLTEXT\s+)?INDEX)\s+(\w+)", statement))
     ]
     async with database.driver.session(database=database.database) as session:
         constraints = {r["name"] async for r in await session.run("SHOW CONSTRAINTS YIELD name")}

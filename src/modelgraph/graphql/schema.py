@@ -19,6 +19,7 @@ from modelgraph.graphql.lineage import LineageMutation, LineageQuery
 from modelgraph.graphql.pagination import NESTED_PAGE
 from modelgraph.graphql.registry import RegistryMutation, RegistryQuery
 from modelgraph.graphql.scalars import SCALAR_MAP
+from modelgraph.graphql.search import SearchQuery
 from modelgraph.store import listing, migrations
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class ServiceQuery:
         )
 
 
-QUERY_TYPES: tuple[type, ...] = (ServiceQuery, RegistryQuery, LineageQuery)
+QUERY_TYPES: tuple[type, ...] = (ServiceQuery, RegistryQuery, LineageQuery, SearchQuery)
 MUTATION_TYPES: tuple[type, ...] = (RegistryMutation, LineageMutation)
 
 Query = merge_types("Query", QUERY_TYPES)
