@@ -9,12 +9,14 @@ from collections.abc import AsyncIterator
 from typing import Any, TypedDict
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from strawberry.asgi import GraphQL
 
 from modelgraph import graphiql
+from modelgraph.auth.edge import Authenticator, AuthMiddleware, principal_of
 from modelgraph.domain.errors import ModelGraphError
 from modelgraph.graphql.context import Context
 from modelgraph.graphql.schema import schema
@@ -41,8 +43,8 @@ class ModelGraphGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.state
         settings: Settings = state.settings
-        user = request.headers.get(settings.user_header) or None
-        return Context(db=state.db, settings=settings, user=user)
+        principal = principal_of(request)
+        return Context(db=state.db, settings=settings, user=principal.id, principal=principal)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Fetched assets (`modelgraph graphiql-assets`) make GraphiQL work without internet.
@@ -123,4 +125,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/graphql/assets/{name}", graphiql.serve_asset, methods=["GET"]),
     ]
     routes.extend(rest_routes.mounts())
-    return Starlette(routes=routes, lifespan=lifespan)
+    auth = Middleware(AuthMiddleware, authenticator=Authenticator(settings))
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[auth])

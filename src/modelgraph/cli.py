@@ -92,8 +92,18 @@ def serve(
 
 def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     from modelgraph.app import create_app
+    from modelgraph.auth.edge import bind_refusal
 
     bind_host, bind_port = host or settings.host, port or settings.port
+    refusal = bind_refusal(settings, bind_host)
+    if refusal:
+        err.print(f"[red]error:[/red] {refusal}")
+        raise typer.Exit(1)
+    if settings.auth == "none":
+        err.print(
+            "[yellow]warning:[/yellow] authentication is off (MODELGRAPH_AUTH=none): anyone who "
+            "can reach this loopback port acts as whoever the user header names"
+        )
     console.print(f"GraphiQL: http://{bind_host}:{bind_port}/graphql")
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level=settings.log_level)
 

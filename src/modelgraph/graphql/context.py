@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from modelgraph.domain.principal import ANONYMOUS, Principal
 from modelgraph.settings import Settings
 from modelgraph.store.db import Database
 
@@ -18,6 +19,7 @@ class Context:
     db: Database
     settings: Settings
     user: str | None = None
+    principal: Principal = ANONYMOUS
     loaders: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 import modelgraph
+from modelgraph.graphql.access import AccessMutation, AccessQuery
 from modelgraph.graphql.context import Info
 from modelgraph.graphql.errors import ErrorCodes, client_error_code, is_expected
 from modelgraph.graphql.lineage import LineageMutation, LineageQuery
@@ -69,8 +70,8 @@ class ServiceQuery:
         )
 
 
-QUERY_TYPES: tuple[type, ...] = (ServiceQuery, RegistryQuery, LineageQuery)
-MUTATION_TYPES: tuple[type, ...] = (RegistryMutation, LineageMutation)
+QUERY_TYPES: tuple[type, ...] = (ServiceQuery, RegistryQuery, LineageQuery, AccessQuery)
+MUTATION_TYPES: tuple[type, ...] = (RegistryMutation, LineageMutation, AccessMutation)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None

@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from modelgraph.auth.edge import principal_of
+from modelgraph.domain.access import Forbidden, Unauthenticated
 from modelgraph.domain.errors import (
     Conflict,
     FailedPrecondition,
@@ -32,7 +34,6 @@ from modelgraph.rest import resources as R
 from modelgraph.rest.filter_query import parse_filter
 from modelgraph.rest.resources import Resource
 from modelgraph.rest.values import custom_properties_in
-from modelgraph.settings import Settings
 from modelgraph.store import kubeflow as store
 from modelgraph.store import listing
 from modelgraph.store.db import Database, Record
@@ -48,7 +49,9 @@ _ORDER = {
     "LAST_UPDATE_TIME": store.KfSort.UPDATED,
     "ID": store.KfSort.ID,
 }
-_STATUS = {
+_STATUS: dict[type[ModelGraphError], int] = {
+    Unauthenticated: 401,
+    Forbidden: 403,
     Invalid: 400,
     NotFound: 404,
     Conflict: 409,
@@ -81,8 +84,7 @@ def _db(request: Request) -> Database:
 
 
 def _actor(request: Request) -> str | None:
-    settings: Settings = request.state.settings
-    return request.headers.get(settings.user_header) or None
+    return principal_of(request).id
 
 
 async def _body(request: Request) -> Mapping[str, Any]:

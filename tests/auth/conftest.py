@@ -1,0 +1,84 @@
+"""Auth fixtures: one real Keycloak per test session and a service that trusts it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from modelgraph.settings import Settings
+from modelgraph.store.db import Database
+from tests.auth import keycloak
+from tests.conftest import LiveServer, free_port
+
+REALM = "modelgraph"
+CLIENT = "modelgraph"
+CLIENT_SECRET = "modelgraph-secret"
+PASSWORDS = {"alice": "alice-pw", "mallory": "mallory-pw", "bob": "bob-pw", "carol": "carol-pw"}
+PASSWORDS["dave"] = "dave-pw"
+GROUP_ROLES = {
+    "ml-viewers": ["viewer"],
+    "ml-contributors": ["contributor"],
+    "ml-approvers": ["approver"],
+    "ml-admins": ["admin"],
+}
+
+
+@pytest.fixture(scope="session")
+def idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[keycloak.Keycloak]:
+    """A real Keycloak with the test realm (client, users, groups), stopped at the end."""
+    log = Path(tmp_path_factory.mktemp("keycloak")) / "keycloak.log"
+    server = keycloak.start(free_port(), log)
+    try:
+        realm = json.loads((Path(__file__).parent / "realm.json").read_text())
+        server.admin("POST", "/realms", realm)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_settings(settings: Settings, idp: keycloak.Keycloak) -> Settings:
+    """The session's settings with OIDC on against the test realm."""
+    return settings.model_copy(
+        update={
+            "auth": "oidc",
+            "auth_issuer": idp.issuer(REALM),
+            "auth_audience": CLIENT,
+            "auth_user_claim": "preferred_username",
+            "auth_group_roles": GROUP_ROLES,
+            "auth_default_roles": [],
+            "auth_jwks_cooldown": 0.0,
+            "require_approval_for_production": True,
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def oidc_server(oidc_settings: Settings, database: Database) -> Iterator[LiveServer]:
+    """A live service with OIDC authentication."""
+    with LiveServer(oidc_settings) as server:
+        yield server
+
+
+@pytest.fixture
+async def oidc_client(oidc_server: LiveServer, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client against the OIDC service, on an emptied graph."""
+    async with httpx.AsyncClient(base_url=oidc_server.url, timeout=60) as http:
+        yield http
+
+
+@pytest.fixture(scope="session")
+def tokens(idp: keycloak.Keycloak) -> dict[str, str]:
+    """Access tokens from the realm's token endpoint, by user name."""
+    return {
+        user: idp.password_token(REALM, CLIENT, CLIENT_SECRET, user, password)
+        for user, password in PASSWORDS.items()
+    }
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
