@@ -76,6 +76,7 @@ def serve(
 ) -> None:
     """Serve GraphQL, GraphiQL and the REST API; refuses an unmigrated database."""
     settings = Settings()
+    _check_bind(settings, host)
     if migrate_first:
         run_migrations(settings)
     else:
@@ -90,15 +91,20 @@ def serve(
     _serve(settings, host, port)
 
 
-def _serve(settings: Settings, host: str | None, port: int | None) -> None:
-    from modelgraph.app import create_app
+def _check_bind(settings: Settings, host: str | None) -> None:
+    """Refuse, before anything starts, to serve beyond loopback without authentication."""
     from modelgraph.auth.edge import bind_refusal
 
-    bind_host, bind_port = host or settings.host, port or settings.port
-    refusal = bind_refusal(settings, bind_host)
+    refusal = bind_refusal(settings, host or settings.host)
     if refusal:
         err.print(f"[red]error:[/red] {refusal}")
         raise typer.Exit(1)
+
+
+def _serve(settings: Settings, host: str | None, port: int | None) -> None:
+    from modelgraph.app import create_app
+
+    bind_host, bind_port = host or settings.host, port or settings.port
     if settings.auth == "none":
         err.print(
             "[yellow]warning:[/yellow] authentication is off (MODELGRAPH_AUTH=none): anyone who "
@@ -137,6 +143,7 @@ def up(
     from modelgraph.neo4j_local.errors import LocalNeo4jError
 
     settings = Settings()
+    _check_bind(settings, host)
     if "MODELGRAPH_NEO4J_URI" not in os.environ:
         password = settings.neo4j_password.get_secret_value() or None
         try:
@@ -164,6 +171,91 @@ def load_demo(settings: Settings) -> None:
 def demo_command() -> None:
     """Load the demo graph of DESIGN.md through the public mutations (idempotent)."""
     load_demo(Settings())
+
+
+token_app = typer.Typer(help="API tokens for scripts and CI (direct database access).")
+app.add_typer(token_app, name="token")
+_DURATION_UNITS = {"d": 86_400_000, "h": 3_600_000}
+_TOKEN_COLUMNS = ("name", "principal", "roles", "expiresAt", "lastUsedAt", "revokedAt")
+
+
+def _expires(value: str | None) -> int | None:
+    """``--expires 90d`` / ``12h``: epoch ms of the expiry, None for no expiry."""
+    from modelgraph.domain.ids import now_ms
+
+    if value is None:
+        return None
+    amount, unit = value[:-1], value[-1:]
+    if unit not in _DURATION_UNITS or not amount.isdigit() or int(amount) < 1:
+        err.print(
+            f"[red]error:[/red] --expires {value!r}: use a number of days or hours (90d, 12h)"
+        )
+        raise typer.Exit(2)
+    return now_ms() + int(amount) * _DURATION_UNITS[unit]
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option("--name", help="A unique name, e.g. ci-churn.")],
+    role: Annotated[
+        list[str], typer.Option("--role", help="viewer, contributor, approver or admin.")
+    ],
+    principal: Annotated[
+        str | None, typer.Option("--principal", help="Who the token acts as (default: NAME).")
+    ] = None,
+    expires: Annotated[str | None, typer.Option("--expires", help="e.g. 90d or 12h.")] = None,
+) -> None:
+    """Mint an API token; its secret is printed once and only its hash is stored."""
+    from modelgraph.domain.access import Role
+    from modelgraph.domain.principal import SYSTEM
+    from modelgraph.store import access
+
+    try:
+        roles = [Role(r).value for r in role]
+    except ValueError:
+        err.print(f"[red]error:[/red] --role must be one of {', '.join(r.value for r in Role)}")
+        raise typer.Exit(2) from None
+    expires_at = _expires(expires)
+    issued = with_db(
+        Settings(),
+        lambda db: access.create_token(
+            db, name, principal or name, roles, expires_at, actor=SYSTEM
+        ),
+    )
+    err.print(f"token {name!r} for {issued.token['principal']} ({', '.join(roles)}); shown once:")
+    typer.echo(issued.secret)
+
+
+@token_app.command("list")
+def token_list(as_json: JsonOption = False) -> None:
+    """Every API token with its roles, expiry, last use and revocation (never the secret)."""
+    from rich.table import Table
+
+    from modelgraph.domain.principal import SYSTEM
+    from modelgraph.store import access
+
+    rows = with_db(Settings(), lambda db: access.list_tokens(db, actor=SYSTEM))
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table()
+    for column in _TOKEN_COLUMNS:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            *(str(row.get(c) if c != "roles" else ",".join(row["roles"])) for c in _TOKEN_COLUMNS)
+        )
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(ref: Annotated[str, typer.Argument(help="Token id or name.")]) -> None:
+    """Revoke an API token: requests that send it are refused from now on."""
+    from modelgraph.domain.principal import SYSTEM
+    from modelgraph.store import access
+
+    row = with_db(Settings(), lambda db: access.revoke_token(db, ref, actor=SYSTEM))
+    console.print(f"revoked {row['name']!r}")
 
 
 def _as_of(value: str | None) -> int | None:

@@ -41,6 +41,8 @@ def is_loopback(host: str) -> bool:
 
 def bind_refusal(settings: Settings, host: str) -> str | None:
     """Why the service must not start on ``host`` with these settings (None: it may)."""
+    if settings.auth == "oidc" and not (settings.auth_issuer and settings.auth_audience):
+        return "MODELGRAPH_AUTH=oidc needs MODELGRAPH_AUTH_ISSUER and MODELGRAPH_AUTH_AUDIENCE"
     if settings.auth == "none" and not is_loopback(host):
         return (
             f"refusing to serve on {host} without authentication: set MODELGRAPH_AUTH=oidc or "
