@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 import uvicorn
@@ -15,6 +15,8 @@ from rich.console import Console
 
 from modelgraph.domain.errors import ModelGraphError
 from modelgraph.neo4j_local.cli import neo4j_app
+from modelgraph.remote import IMPACT as _REMOTE_IMPACT
+from modelgraph.remote import TRACE as _REMOTE_TRACE
 from modelgraph.settings import Settings
 from modelgraph.store import migrations
 from modelgraph.store.db import Database, make_driver
@@ -280,29 +282,100 @@ AsOfOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
 
 
+UrlOption = Annotated[
+    str | None,
+    typer.Option("--url", envvar="MODELGRAPH_URL", help="Ask a running service (no database)."),
+]
+TokenOption = Annotated[
+    str | None,
+    typer.Option("--token", envvar="MODELGRAPH_TOKEN", help="Bearer token for --url."),
+]
+
+
+def _remote(url: str, token: str | None, text: str, variables: dict[str, object]) -> Any:
+    from modelgraph import remote
+
+    try:
+        return remote.graphql(url, token, text, variables)
+    except remote.RemoteError as exc:
+        err.print(f"[red]error:[/red] {exc.code}: {exc.message}")
+        raise typer.Exit(1) from None
+
+
+def _item_rows(graph: Any) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    """A store answer in the shape the service returns, so both print the same."""
+
+    def row(item: Any) -> dict[str, Any]:
+        props = item.props
+        return {
+            "id": item.id,
+            "kind": item.kind,
+            "label": item.label,
+            "distance": item.distance,
+            "path": item.path,
+            "state": props.get("state"),
+            "executionType": props.get("type"),
+            "stage": props.get("stage"),
+            "rows": props.get("rows"),
+            "hyper": {k[3:]: v for k, v in props.items() if k.startswith("hp.")},
+        }
+
+    return row(graph.root), [row(i) for i in graph.items], graph.truncated
+
+
+def _remote_rows(answer: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    nodes = []
+    for node in answer["nodes"]:
+        hyper = {
+            h["key"]: next(
+                (v for v in (h["floatValue"], h["intValue"], h["stringValue"]) if v is not None),
+                None,
+            )
+            for h in node.pop("hyperparameters", None) or []
+        }
+        nodes.append({**node, "hyper": hyper})
+    return answer["root"], nodes, answer["truncated"]
+
+
 @app.command()
-def trace(ref: str, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+def trace(
+    ref: str,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
     """Everything a deployment or model version came from (REF: id, name, model:version, ...)."""
     from rich.tree import Tree
 
     from modelgraph.store import lineage
 
-    graph = with_db(Settings(), lambda db: lineage.trace(db, ref, as_of=_as_of(as_of)))
-    if as_json:
-        typer.echo(json.dumps(graph.as_dict(), indent=2))
-        return
-    by_id = {item.id: item for item in [graph.root, *graph.items]}
-    trees = {graph.root.id: Tree(f"[bold]{graph.root.kind}[/bold] {graph.root.label}")}
-    for item in graph.items:
-        rows = item.props.get("rows")
-        detail = item.props.get("type") or item.props.get("stage") or (rows and f"{rows} rows")
-        hyper = {k[3:]: v for k, v in item.props.items() if k.startswith("hp.")}
-        text = f"{item.kind} [bold]{item.label}[/bold] {detail or ''} (distance {item.distance})"
-        text += f" {hyper}" if hyper else ""
-        parent = item.path[-2] if len(item.path) > 1 and item.path[-2] in by_id else graph.root.id
-        trees[item.id] = trees[parent].add(text)
-    console.print(trees[graph.root.id])
-    if graph.truncated:
+    when = _as_of(as_of)
+    if url:
+        answer = _remote(url, token, _REMOTE_TRACE, {"ref": ref, "asOf": when})["trace"]
+        if as_json:
+            typer.echo(json.dumps(answer, indent=2))
+            return
+        root, items, truncated = _remote_rows(answer)
+    else:
+        graph = with_db(Settings(), lambda db: lineage.trace(db, ref, as_of=when))
+        if as_json:
+            typer.echo(json.dumps(graph.as_dict(), indent=2))
+            return
+        root, items, truncated = _item_rows(graph)
+    by_id = {item["id"]: item for item in [root, *items]}
+    trees = {root["id"]: Tree(f"[bold]{root['kind']}[/bold] {root['label']}")}
+    for item in items:
+        rows = item.get("rows")
+        detail = item.get("executionType") or item.get("stage") or (rows and f"{rows} rows")
+        text = f"{item['kind']} [bold]{item['label']}[/bold] {detail or ''}"
+        text += f" (distance {item['distance']})"
+        text += f" {item['hyper']}" if item["hyper"] else ""
+        path = item["path"]
+        parent = path[-2] if len(path) > 1 and path[-2] in by_id else root["id"]
+        trees[item["id"]] = trees[parent].add(text)
+    console.print(trees[root["id"]])
+    if truncated:
         console.print("[yellow]truncated: a depth or node cap was hit[/yellow]")
 
 
@@ -314,25 +387,37 @@ def impact(
         bool, typer.Option("--live-only", help="Only LIVE nodes and current deployments.")
     ] = False,
     as_json: JsonOption = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
 ) -> None:
     """Everything that depends on a dataset or dataset version (runs, models, deployments)."""
     from rich.table import Table
 
     from modelgraph.store import lineage
 
-    graph = with_db(
-        Settings(), lambda db: lineage.impact(db, ref, as_of=_as_of(as_of), live_only=live_only)
-    )
-    if as_json:
-        typer.echo(json.dumps(graph.as_dict(), indent=2))
-        return
-    table = Table(title=f"impact of {graph.root.kind} {graph.root.label}")
+    when = _as_of(as_of)
+    if url:
+        variables: dict[str, object] = {"ref": ref, "asOf": when, "liveOnly": live_only}
+        answer = _remote(url, token, _REMOTE_IMPACT, variables)["impact"]
+        if as_json:
+            typer.echo(json.dumps(answer, indent=2))
+            return
+        root, items, truncated = _remote_rows(answer)
+    else:
+        graph = with_db(
+            Settings(), lambda db: lineage.impact(db, ref, as_of=when, live_only=live_only)
+        )
+        if as_json:
+            typer.echo(json.dumps(graph.as_dict(), indent=2))
+            return
+        root, items, truncated = _item_rows(graph)
+    table = Table(title=f"impact of {root['kind']} {root['label']}")
     for column in ("distance", "kind", "name", "state"):
         table.add_column(column)
-    for item in graph.items:
-        table.add_row(str(item.distance), item.kind, item.label, str(item.props.get("state")))
+    for item in items:
+        table.add_row(str(item["distance"]), item["kind"], item["label"], str(item["state"]))
     console.print(table)
-    if graph.truncated:
+    if truncated:
         console.print("[yellow]truncated: a depth or node cap was hit[/yellow]")
 
 

@@ -72,6 +72,20 @@ async def oidc_client(oidc_server: LiveServer, db: Database) -> AsyncIterator[ht
 
 
 @pytest.fixture(scope="session")
+def tokens_server(settings: Settings, database: Database) -> Iterator[LiveServer]:
+    """A live service accepting ModelGraph API tokens only."""
+    with LiveServer(settings.model_copy(update={"auth": "tokens"})) as server:
+        yield server
+
+
+@pytest.fixture
+async def http(tokens_server: LiveServer, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client against the tokens-only service, on an emptied graph."""
+    async with httpx.AsyncClient(base_url=tokens_server.url, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
 def tokens(idp: keycloak.Keycloak) -> dict[str, str]:
     """Access tokens from the realm's token endpoint, by user name."""
     return {

@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.ids import now_ms
@@ -19,7 +17,6 @@ from modelgraph.settings import Settings
 from modelgraph.store import access
 from modelgraph.store.db import Database
 from tests.auth.conftest import bearer
-from tests.conftest import LiveServer
 
 MODELGRAPH = str(Path(sys.executable).with_name("modelgraph"))
 
@@ -43,19 +40,6 @@ def cli(settings: Settings, *args: str, **extra: str) -> subprocess.CompletedPro
         timeout=120,
         check=False,
     )
-
-
-@pytest.fixture(scope="session")
-def tokens_server(settings: Settings, database: Database) -> Iterator[LiveServer]:
-    """A live service accepting ModelGraph API tokens only."""
-    with LiveServer(settings.model_copy(update={"auth": "tokens"})) as server:
-        yield server
-
-
-@pytest.fixture
-async def http(tokens_server: LiveServer, db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=tokens_server.url, timeout=60) as client:
-        yield client
 
 
 async def _version(http: httpx.AsyncClient, secret: str) -> httpx.Response:
