@@ -14,6 +14,7 @@ import uvicorn
 from rich.console import Console
 
 from modelgraph.domain.errors import ModelGraphError
+from modelgraph.domain.graph import Family
 from modelgraph.neo4j_local.cli import neo4j_app
 from modelgraph.remote import IMPACT as _REMOTE_IMPACT
 from modelgraph.remote import TRACE as _REMOTE_TRACE
@@ -171,7 +172,7 @@ def load_demo(settings: Settings) -> None:
 
 @app.command("demo")
 def demo_command() -> None:
-    """Load the demo graph of DESIGN.md through the public mutations (idempotent)."""
+    """Load the demo graph the README tours through the public mutations (idempotent)."""
     load_demo(Settings())
 
 
@@ -305,6 +306,8 @@ def _remote(url: str, token: str | None, text: str, variables: dict[str, object]
 def _item_rows(graph: Any) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
     """A store answer in the shape the service returns, so both print the same."""
 
+    hp = Family.HYPERPARAMETERS.scalar_prefix
+
     def row(item: Any) -> dict[str, Any]:
         props = item.props
         return {
@@ -317,7 +320,7 @@ def _item_rows(graph: Any) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
             "executionType": props.get("type"),
             "stage": props.get("stage"),
             "rows": props.get("rows"),
-            "hyper": {k[3:]: v for k, v in props.items() if k.startswith("hp.")},
+            "hyper": {k[len(hp) :]: v for k, v in props.items() if k.startswith(hp)},
         }
 
     return row(graph.root), [row(i) for i in graph.items], graph.truncated

@@ -23,9 +23,9 @@ class Context:
     loaders: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def actor(self) -> str:
-        """Who is acting: the user header, or ``anonymous``."""
-        return self.user or "anonymous"
+    def actor(self) -> Principal:
+        """Who is acting: the principal the authentication edge established."""
+        return self.principal
 
 
 Info = StrawberryInfo[Context, None]
