@@ -11,3 +11,7 @@ CREATE INDEX access_grant_resource IF NOT EXISTS FOR (g:AccessGrant) ON (g.resou
 CREATE INDEX audit_event_at IF NOT EXISTS FOR (a:AuditEvent) ON (a.at);
 CREATE INDEX audit_event_principal IF NOT EXISTS FOR (a:AuditEvent) ON (a.principal);
 CREATE INDEX audit_event_entity IF NOT EXISTS FOR (a:AuditEvent) ON (a.entityId)
+;
+
+// Access settings (the default permission for new models) are one node per key.
+CREATE CONSTRAINT access_settings_key IF NOT EXISTS FOR (c:AccessSettings) REQUIRE c.key IS UNIQUE

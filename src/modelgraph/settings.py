@@ -50,8 +50,6 @@ class Settings(BaseSettings):
     auth_group_roles: dict[str, list[Literal["viewer", "contributor", "approver", "admin"]]] = {}
     # Roles every authenticated principal holds.
     auth_default_roles: list[Literal["viewer", "contributor", "approver", "admin"]] = ["viewer"]
-    # Permission everyone gets on a new registered model or experiment (`NONE` for private).
-    auth_default_permission: Literal["NONE", "READ", "EDIT", "MANAGE"] = "READ"
     log_level: str = "info"
     # Plan the lineage queries at start-up (in the background) so first requests are fast.
     warm_up: bool = True

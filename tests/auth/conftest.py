@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -27,12 +28,30 @@ GROUP_ROLES = {
 }
 
 
+_LAUNCHED: list[keycloak.Keycloak] = []
+# Keycloak can take minutes on a loaded machine: the test that first waits for it may take long.
+IDP_TIMEOUT_S = 1200
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Launch Keycloak as soon as collection shows a test needs it, so it boots beside Neo4j."""
+    wanting = [item for item in items if "idp" in getattr(item, "fixturenames", ())]
+    for item in wanting:
+        item.add_marker(pytest.mark.timeout(IDP_TIMEOUT_S))
+    if wanting and not _LAUNCHED:
+        log = Path(tempfile.mkdtemp(prefix="keycloak-")) / "keycloak.log"
+        _LAUNCHED.append(keycloak.launch(free_port(), log))
+
+
 @pytest.fixture(scope="session")
-def idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[keycloak.Keycloak]:
+def idp() -> Iterator[keycloak.Keycloak]:
     """A real Keycloak with the test realm (client, users, groups), stopped at the end."""
-    log = Path(tmp_path_factory.mktemp("keycloak")) / "keycloak.log"
-    server = keycloak.start(free_port(), log)
+    if not _LAUNCHED:
+        log = Path(tempfile.mkdtemp(prefix="keycloak-")) / "keycloak.log"
+        _LAUNCHED.append(keycloak.launch(free_port(), log))
+    server = _LAUNCHED[0]
     try:
+        keycloak.wait_ready(server)
         realm = json.loads((Path(__file__).parent / "realm.json").read_text())
         server.admin("POST", "/realms", realm)
         yield server
@@ -96,3 +115,9 @@ def tokens(idp: keycloak.Keycloak) -> dict[str, str]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop a Keycloak launched at collection even if no test got to use it."""
+    for server in _LAUNCHED:
+        server.stop()

@@ -18,7 +18,8 @@ VERSION = "26.4.7"
 ARTIFACT = f"org.keycloak:keycloak-quarkus-dist:{VERSION}:tar.gz"
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = "admin-test-only"
-START_TIMEOUT_S = 180.0
+START_TIMEOUT_S = 600.0  # the shared 2-core machine can be very slow
+HTTP_TIMEOUT_S = 120.0
 
 
 def cache_dir() -> Path:
@@ -65,6 +66,7 @@ class Keycloak:
 
     url: str
     process: subprocess.Popen[bytes]
+    log: Path
 
     def issuer(self, realm: str) -> str:
         return f"{self.url}/realms/{realm}"
@@ -78,6 +80,7 @@ class Keycloak:
                 "username": ADMIN_USER,
                 "password": ADMIN_PASSWORD,
             },
+            timeout=HTTP_TIMEOUT_S,
         )
         response.raise_for_status()
         token: str = response.json()["access_token"]
@@ -89,7 +92,7 @@ class Keycloak:
             f"{self.url}/admin{path}",
             json=body,
             headers={"authorization": f"Bearer {self.admin_token()}"},
-            timeout=30,
+            timeout=HTTP_TIMEOUT_S,
         )
         response.raise_for_status()
         return response
@@ -108,6 +111,7 @@ class Keycloak:
                 "password": password,
                 "scope": "openid",
             },
+            timeout=HTTP_TIMEOUT_S,
         )
         response.raise_for_status()
         token: str = response.json()["access_token"]
@@ -123,8 +127,8 @@ class Keycloak:
                 self.process.wait()
 
 
-def start(port: int, log: Path) -> Keycloak:
-    """Start `kc.sh start-dev` on 127.0.0.1:port with an in-memory database."""
+def launch(port: int, log: Path) -> Keycloak:
+    """Start `kc.sh start-dev` on 127.0.0.1:port with an in-memory database (not yet ready)."""
     home = resolve()
     env = {
         **os.environ,
@@ -146,7 +150,12 @@ def start(port: int, log: Path) -> Keycloak:
             env=env,
             start_new_session=True,
         )
-    server = Keycloak(f"http://127.0.0.1:{port}", process)
+    return Keycloak(f"http://127.0.0.1:{port}", process, log)
+
+
+def wait_ready(server: Keycloak) -> Keycloak:
+    """Block until the server answers (or raise with its log tail)."""
+    process, log = server.process, server.log
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:

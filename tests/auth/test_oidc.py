@@ -45,7 +45,7 @@ def imported_key(idp: keycloak.Keycloak) -> tuple[rsa.RSAPrivateKey, str]:
             "config": {"priority": ["1"], "privateKey": [pem], "algorithm": ["RS256"]},
         },
     )
-    jwks = httpx.get(f"{idp.issuer(REALM)}/protocol/openid-connect/certs").json()
+    jwks = httpx.get(f"{idp.issuer(REALM)}/protocol/openid-connect/certs", timeout=120).json()
     n = base64.urlsafe_b64encode(key.public_key().public_numbers().n.to_bytes(256, "big")).rstrip(
         b"="
     )

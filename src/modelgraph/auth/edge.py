@@ -16,7 +16,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from modelgraph.auth.oidc import OidcVerifier
-from modelgraph.domain.access import Role, Unauthenticated, roles_for_groups
+from modelgraph.domain.access import Unauthenticated, local_principal, roles_for_groups
 from modelgraph.domain.principal import ANONYMOUS_ID, AuthMethod, Principal
 from modelgraph.settings import Settings
 from modelgraph.store import access
@@ -25,8 +25,6 @@ from modelgraph.store.db import Database
 log = logging.getLogger(__name__)
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
-# Local mode: whoever reaches the loopback port is trusted with every role.
-LOCAL_ROLES = frozenset({Role.ADMIN.value})
 
 
 def is_loopback(host: str) -> bool:
@@ -83,8 +81,7 @@ class Authenticator:
         """The request's principal, or Unauthenticated."""
         settings = self.settings
         if settings.auth == "none":
-            user = headers.get(settings.user_header) or ANONYMOUS_ID
-            return Principal(user, roles=LOCAL_ROLES, method=AuthMethod.NONE)
+            return local_principal(headers.get(settings.user_header))
         scheme, _, credential = headers.get("authorization", "").partition(" ")
         credential = credential.strip()
         if scheme.lower() != "bearer" or not credential:
@@ -170,5 +167,4 @@ def principal_of(connection: HTTPConnection) -> Principal:
     if settings.auth != "none":
         # Only open paths get here without a principal; they must not act as anyone.
         return Principal(ANONYMOUS_ID, method=AuthMethod.OIDC)
-    user = connection.headers.get(settings.user_header) or ANONYMOUS_ID
-    return Principal(user, roles=LOCAL_ROLES, method=AuthMethod.NONE)
+    return local_principal(connection.headers.get(settings.user_header))

@@ -13,7 +13,7 @@ from modelgraph.domain.access import Unauthenticated
 
 # Asymmetric only: `none` and HMAC (which a public key must never verify) are refused.
 ALGORITHMS = ["RS256", "ES256"]
-HTTP_TIMEOUT_S = 5.0
+HTTP_TIMEOUT_S = 10.0
 
 
 class OidcVerifier:
@@ -47,7 +47,7 @@ class OidcVerifier:
                     discovery["jwks_uri"],
                     cache_keys=True,
                     lifespan=3600,
-                    timeout=5,
+                    timeout=HTTP_TIMEOUT_S,
                     cooldown_duration=self.cooldown,
                 )
             return self._jwks

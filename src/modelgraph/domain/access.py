@@ -118,6 +118,14 @@ class Scope:
     grants: tuple[Grant, ...] = field(default_factory=tuple)
 
 
+LOCAL_ROLES = frozenset({Role.ADMIN.value})
+
+
+def local_principal(user: str | None) -> Principal:
+    """Local mode (loopback, no authentication): whoever is named holds every role."""
+    return Principal(user or ANONYMOUS_ID, roles=LOCAL_ROLES, method=AuthMethod.NONE)
+
+
 def roles_of(principal: Principal) -> frozenset[Role]:
     """The principal's global roles (unknown role names are ignored)."""
     return frozenset(Role(r) for r in principal.roles if r in Role._value2member_map_)

@@ -112,12 +112,12 @@ def _grant(raw: dict[str, Any]) -> AccessGrant:
 class AccessQuery:
     @strawberry.field(description="API tokens (admin only).")
     async def api_tokens(self, info: Info) -> list[ApiToken]:
-        rows = await access.list_tokens(info.context.db, actor=info.context.principal)
+        rows = await access.list_tokens(info.context.db, actor=info.context.actor)
         return [ApiToken.of(r) for r in rows]
 
     @strawberry.field(description="Grants on a registered model or experiment.")
     async def permissions(self, info: Info, resource_id: strawberry.ID) -> list[AccessGrant]:
-        rows = await access.grants(info.context.db, str(resource_id), actor=info.context.principal)
+        rows = await access.grants(info.context.db, str(resource_id), actor=info.context.actor)
         return [_grant(r) for r in rows]
 
     @strawberry.field(description="Who did what, newest first (admin only).")
@@ -127,7 +127,7 @@ class AccessQuery:
         f = filter or AuditFilter()
         rows = await access.audit_log(
             info.context.db,
-            actor=info.context.principal,
+            actor=info.context.actor,
             principal=f.principal,
             entity_id=str(f.entity_id) if f.entity_id else None,
             action=Action(f.action.value) if f.action else None,
@@ -172,13 +172,13 @@ class AccessMutation:
             principal,
             [Role(r).value for r in roles],
             expires_at,
-            actor=info.context.principal,
+            actor=info.context.actor,
         )
         return CreatedApiToken(secret=issued.secret, token=ApiToken.of(issued.token))
 
     @strawberry.mutation(description="Revoke an API token by id or name (admin only).")
     async def revoke_api_token(self, info: Info, ref: str) -> ApiToken:
-        row = await access.revoke_token(info.context.db, ref, actor=info.context.principal)
+        row = await access.revoke_token(info.context.db, ref, actor=info.context.actor)
         return ApiToken.of(row)
 
     @strawberry.mutation(
@@ -198,6 +198,20 @@ class AccessMutation:
             SubjectType(subject_type),
             subject,
             Permission(permission) if permission else None,
-            actor=info.context.principal,
+            actor=info.context.actor,
         )
         return _grant(row) if row else None
+
+    @strawberry.mutation(
+        description="What everyone gets on new models and experiments (null: nothing; admin)."
+    )
+    async def set_default_permission(
+        self,
+        info: Info,
+        permission: AccessPermission | None,  # type: ignore[valid-type]
+    ) -> str:
+        return await access.set_default_permission(
+            info.context.db,
+            Permission(permission) if permission else None,
+            actor=info.context.actor,
+        )

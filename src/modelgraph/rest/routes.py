@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from modelgraph.auth.edge import LOCAL_ROLES, principal_of
-from modelgraph.domain.access import Forbidden, Unauthenticated
+from modelgraph.auth.edge import principal_of
+from modelgraph.domain.access import Forbidden, Unauthenticated, local_principal
 from modelgraph.domain.errors import (
     Conflict,
     FailedPrecondition,
@@ -39,7 +39,7 @@ from modelgraph.domain.graph import (
     typed_entry,
 )
 from modelgraph.domain.ids import new_id, now_ms
-from modelgraph.domain.principal import ANONYMOUS_ID, AuthMethod, Principal
+from modelgraph.domain.principal import ANONYMOUS_ID, Principal
 from modelgraph.rest import resources as R
 from modelgraph.rest.filter_query import parse_filter
 from modelgraph.rest.resources import Resource
@@ -102,7 +102,7 @@ def _actor(request: Request, body: Mapping[str, Any] | None = None) -> Principal
     author = body.get("author") if body is not None else None
     local = settings.auth == "none" and principal.id == ANONYMOUS_ID
     if local and isinstance(author, str) and author.strip():
-        return Principal(author.strip(), roles=LOCAL_ROLES, method=AuthMethod.NONE)
+        return local_principal(author.strip())
     return principal
 
 

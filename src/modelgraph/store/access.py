@@ -40,6 +40,8 @@ _REMOVE_GRANT = query("access/remove_grant")
 _GRANTS = query("access/grants_by_resource")
 _RECORD = query("access/record_event")
 _AUDIT = query("access/audit_log")
+_DEFAULT_GRANT = query("access/default_grant")
+_SET_DEFAULT = query("access/set_default_permission")
 
 TOKEN_PREFIX = "mgt_"  # makes leaked tokens easy to find with secret scanners
 SCOPED_KINDS = (Label.REGISTERED_MODEL.value, Label.EXPERIMENT.value)
@@ -145,12 +147,13 @@ def _grant(resource_id: str, raw: Record) -> Grant:
 
 async def scope_tx(
     db: Database, tx: AsyncManagedTransaction, entity_id: str
-) -> tuple[Record, Scope | None]:
-    """The entity's kind/author and the model or experiment governing it (None: ungoverned)."""
+) -> tuple[Record | None, Scope | None]:
+    """The entity's kind/author and the model or experiment governing it (None: ungoverned).
+
+    A missing entity has no scope: the role check still runs and the writer reports NotFound.
+    """
     row = await db.fetch_one(tx, "access/scope_of", _SCOPE_OF, id=entity_id)
-    if row is None:
-        raise NotFound(f"no entity with id {entity_id!r}", field="id")
-    if row["scopeId"] is None:
+    if row is None or row["scopeId"] is None:
         return row, None
     grants = tuple(_grant(row["scopeId"], g) for g in row["grants"] if g.get("subject"))
     return row, Scope(row["scopeId"], row["scopeKind"], grants)
@@ -166,7 +169,7 @@ async def authorize_tx(
     """The one permission check: role, then the grant on the governing model or experiment.
 
     ``entity_id`` is what is changed or read (for a create: the parent, or None at top level).
-    Returns the entity's kind/author row when there is one.
+    Returns the entity's kind/author row when it exists.
     """
     if entity_id is None:
         decide(principal, action)
@@ -184,8 +187,6 @@ async def record_tx(
     entity_id: str,
     entity_kind: str,
     detail: str | None = None,
-    *,
-    default_permission: str = "NONE",
 ) -> None:
     """Write the audit event of a change; a new model / experiment also gets its grants."""
     at = now_ms()
@@ -204,10 +205,15 @@ async def record_tx(
     )
     if action is Action.CREATE and entity_kind in SCOPED_KINDS:
         await _set_grant_tx(db, tx, entity_id, SubjectType.USER, principal.id, "MANAGE", principal)
-        if default_permission != "NONE":
-            await _set_grant_tx(
-                db, tx, entity_id, SubjectType.GROUP, EVERYONE, default_permission, principal
-            )
+        await db.fetch(
+            tx,
+            "access/default_grant",
+            _DEFAULT_GRANT,
+            resourceId=entity_id,
+            everyone=EVERYONE,
+            by=principal.id,
+            at=at,
+        )
 
 
 async def _set_grant_tx(
@@ -272,6 +278,28 @@ async def set_grant(
         return await _set_grant_tx(
             db, tx, resource_id, subject_type, subject, permission.value, actor
         )
+
+    return await db.write(work)
+
+
+async def set_default_permission(
+    db: Database, permission: Permission | None, *, actor: Principal
+) -> str:
+    """Set what everyone gets on new models and experiments (None: nothing); admins only."""
+
+    async def work(tx: AsyncManagedTransaction) -> str:
+        decide(actor, Action.ADMIN)
+        value = permission.value if permission else "NONE"
+        await db.fetch(
+            tx,
+            "access/set_default_permission",
+            _SET_DEFAULT,
+            permission=value,
+            by=actor.id,
+            at=now_ms(),
+        )
+        await record_tx(db, tx, actor, Action.ADMIN, "default", "AccessSettings", value)
+        return value
 
     return await db.write(work)
 
