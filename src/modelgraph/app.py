@@ -15,6 +15,7 @@ from typing import Any, TypedDict
 
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -22,6 +23,7 @@ from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
 from modelgraph import graphiql, ui
+from modelgraph.auth.edge import Authenticator, AuthMiddleware, principal_of
 from modelgraph.domain import json_limits
 from modelgraph.domain.errors import Invalid, ModelGraphError
 from modelgraph.graphql.context import Context
@@ -90,8 +92,8 @@ class ModelGraphGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.state
         settings: Settings = state.settings
-        user = request.headers.get(settings.user_header) or None
-        return Context(db=state.db, settings=settings, user=user)
+        principal = principal_of(request)
+        return Context(db=state.db, settings=settings, user=principal.id, principal=principal)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Fetched assets (`modelgraph graphiql-assets`) make GraphiQL work without internet.
@@ -241,9 +243,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     routes.extend(rest_routes.mounts())
     routes.extend(ui.routes())
+    # Outermost first: the HTTP edge (hosts, limits, headers), then authentication.
+    auth = Middleware(AuthMiddleware, authenticator=Authenticator(settings))
     return Starlette(
         routes=routes,
-        middleware=build_middleware(settings),
+        middleware=[*build_middleware(settings), auth],
         exception_handlers={Exception: last_resort},
         lifespan=lifespan,
     )

@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 import uvicorn
@@ -16,6 +16,8 @@ from rich.console import Console
 from modelgraph.domain.errors import ModelGraphError
 from modelgraph.domain.graph import Family
 from modelgraph.neo4j_local.cli import neo4j_app
+from modelgraph.remote import IMPACT as _REMOTE_IMPACT
+from modelgraph.remote import TRACE as _REMOTE_TRACE
 from modelgraph.settings import Settings
 from modelgraph.store import migrations
 from modelgraph.store.db import Database, make_driver
@@ -77,6 +79,7 @@ def serve(
 ) -> None:
     """Serve GraphQL, GraphiQL and the REST API; refuses an unmigrated database."""
     settings = Settings()
+    _check_bind(settings, host)
     if migrate_first:
         run_migrations(settings)
     else:
@@ -91,10 +94,25 @@ def serve(
     _serve(settings, host, port)
 
 
+def _check_bind(settings: Settings, host: str | None) -> None:
+    """Refuse, before anything starts, to serve beyond loopback without authentication."""
+    from modelgraph.auth.edge import bind_refusal
+
+    refusal = bind_refusal(settings, host or settings.host)
+    if refusal:
+        err.print(f"[red]error:[/red] {refusal}")
+        raise typer.Exit(1)
+
+
 def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     from modelgraph.app import create_app
 
     bind_host, bind_port = host or settings.host, port or settings.port
+    if settings.auth == "none":
+        err.print(
+            "[yellow]warning:[/yellow] authentication is off (MODELGRAPH_AUTH=none): anyone who "
+            "can reach this loopback port acts as whoever the user header names"
+        )
     console.print(f"GraphiQL: http://{bind_host}:{bind_port}/graphql")
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level=settings.log_level)
 
@@ -129,6 +147,7 @@ def up(
     from modelgraph.neo4j_local.password import local_password
 
     settings = Settings()
+    _check_bind(settings, host)
     if "MODELGRAPH_NEO4J_URI" not in os.environ:
         try:
             configured = settings.neo4j_password.get_secret_value() or None
@@ -194,6 +213,91 @@ def restore_command(
     )
 
 
+token_app = typer.Typer(help="API tokens for scripts and CI (direct database access).")
+app.add_typer(token_app, name="token")
+_DURATION_UNITS = {"d": 86_400_000, "h": 3_600_000}
+_TOKEN_COLUMNS = ("name", "principal", "roles", "expiresAt", "lastUsedAt", "revokedAt")
+
+
+def _expires(value: str | None) -> int | None:
+    """``--expires 90d`` / ``12h``: epoch ms of the expiry, None for no expiry."""
+    from modelgraph.domain.ids import now_ms
+
+    if value is None:
+        return None
+    amount, unit = value[:-1], value[-1:]
+    if unit not in _DURATION_UNITS or not amount.isdigit() or int(amount) < 1:
+        err.print(
+            f"[red]error:[/red] --expires {value!r}: use a number of days or hours (90d, 12h)"
+        )
+        raise typer.Exit(2)
+    return now_ms() + int(amount) * _DURATION_UNITS[unit]
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option("--name", help="A unique name, e.g. ci-churn.")],
+    role: Annotated[
+        list[str], typer.Option("--role", help="viewer, contributor, approver or admin.")
+    ],
+    principal: Annotated[
+        str | None, typer.Option("--principal", help="Who the token acts as (default: NAME).")
+    ] = None,
+    expires: Annotated[str | None, typer.Option("--expires", help="e.g. 90d or 12h.")] = None,
+) -> None:
+    """Mint an API token; its secret is printed once and only its hash is stored."""
+    from modelgraph.domain.access import Role
+    from modelgraph.domain.principal import SYSTEM
+    from modelgraph.store import access
+
+    try:
+        roles = [Role(r).value for r in role]
+    except ValueError:
+        err.print(f"[red]error:[/red] --role must be one of {', '.join(r.value for r in Role)}")
+        raise typer.Exit(2) from None
+    expires_at = _expires(expires)
+    issued = with_db(
+        Settings(),
+        lambda db: access.create_token(
+            db, name, principal or name, roles, expires_at, actor=SYSTEM
+        ),
+    )
+    err.print(f"token {name!r} for {issued.token['principal']} ({', '.join(roles)}); shown once:")
+    typer.echo(issued.secret)
+
+
+@token_app.command("list")
+def token_list(as_json: JsonOption = False) -> None:
+    """Every API token with its roles, expiry, last use and revocation (never the secret)."""
+    from rich.table import Table
+
+    from modelgraph.domain.principal import SYSTEM
+    from modelgraph.store import access
+
+    rows = with_db(Settings(), lambda db: access.list_tokens(db, actor=SYSTEM))
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table()
+    for column in _TOKEN_COLUMNS:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            *(str(row.get(c) if c != "roles" else ",".join(row["roles"])) for c in _TOKEN_COLUMNS)
+        )
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(ref: Annotated[str, typer.Argument(help="Token id or name.")]) -> None:
+    """Revoke an API token: requests that send it are refused from now on."""
+    from modelgraph.domain.principal import SYSTEM
+    from modelgraph.store import access
+
+    row = with_db(Settings(), lambda db: access.revoke_token(db, ref, actor=SYSTEM))
+    console.print(f"revoked {row['name']!r}")
+
+
 def _as_of(value: str | None) -> int | None:
     """``--as-of``: epoch ms, or an ISO date/time (UTC when no zone is given)."""
     if value is None:
@@ -216,30 +320,102 @@ AsOfOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
 
 
+UrlOption = Annotated[
+    str | None,
+    typer.Option("--url", envvar="MODELGRAPH_URL", help="Ask a running service (no database)."),
+]
+TokenOption = Annotated[
+    str | None,
+    typer.Option("--token", envvar="MODELGRAPH_TOKEN", help="Bearer token for --url."),
+]
+
+
+def _remote(url: str, token: str | None, text: str, variables: dict[str, object]) -> Any:
+    from modelgraph import remote
+
+    try:
+        return remote.graphql(url, token, text, variables)
+    except remote.RemoteError as exc:
+        err.print(f"[red]error:[/red] {exc.code}: {exc.message}")
+        raise typer.Exit(1) from None
+
+
+def _item_rows(graph: Any) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    """A store answer in the shape the service returns, so both print the same."""
+
+    hp = Family.HYPERPARAMETERS.scalar_prefix
+
+    def row(item: Any) -> dict[str, Any]:
+        props = item.props
+        return {
+            "id": item.id,
+            "kind": item.kind,
+            "label": item.label,
+            "distance": item.distance,
+            "path": item.path,
+            "state": props.get("state"),
+            "executionType": props.get("type"),
+            "stage": props.get("stage"),
+            "rows": props.get("rows"),
+            "hyper": {k[len(hp) :]: v for k, v in props.items() if k.startswith(hp)},
+        }
+
+    return row(graph.root), [row(i) for i in graph.items], graph.truncated
+
+
+def _remote_rows(answer: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    nodes = []
+    for node in answer["nodes"]:
+        hyper = {
+            h["key"]: next(
+                (v for v in (h["floatValue"], h["intValue"], h["stringValue"]) if v is not None),
+                None,
+            )
+            for h in node.pop("hyperparameters", None) or []
+        }
+        nodes.append({**node, "hyper": hyper})
+    return answer["root"], nodes, answer["truncated"]
+
+
 @app.command()
-def trace(ref: str, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+def trace(
+    ref: str,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
     """Everything a deployment or model version came from (REF: id, name, model:version, ...)."""
     from rich.tree import Tree
 
     from modelgraph.store import lineage
 
-    graph = with_db(Settings(), lambda db: lineage.trace(db, ref, as_of=_as_of(as_of)))
-    if as_json:
-        typer.echo(json.dumps(graph.as_dict(), indent=2))
-        return
-    by_id = {item.id: item for item in [graph.root, *graph.items]}
-    trees = {graph.root.id: Tree(f"[bold]{graph.root.kind}[/bold] {graph.root.label}")}
-    for item in graph.items:
-        rows = item.props.get("rows")
-        detail = item.props.get("type") or item.props.get("stage") or (rows and f"{rows} rows")
-        hp = Family.HYPERPARAMETERS.scalar_prefix
-        hyper = {k[len(hp) :]: v for k, v in item.props.items() if k.startswith(hp)}
-        text = f"{item.kind} [bold]{item.label}[/bold] {detail or ''} (distance {item.distance})"
-        text += f" {hyper}" if hyper else ""
-        parent = item.path[-2] if len(item.path) > 1 and item.path[-2] in by_id else graph.root.id
-        trees[item.id] = trees[parent].add(text)
-    console.print(trees[graph.root.id])
-    if graph.truncated:
+    when = _as_of(as_of)
+    if url:
+        answer = _remote(url, token, _REMOTE_TRACE, {"ref": ref, "asOf": when})["trace"]
+        if as_json:
+            typer.echo(json.dumps(answer, indent=2))
+            return
+        root, items, truncated = _remote_rows(answer)
+    else:
+        graph = with_db(Settings(), lambda db: lineage.trace(db, ref, as_of=when))
+        if as_json:
+            typer.echo(json.dumps(graph.as_dict(), indent=2))
+            return
+        root, items, truncated = _item_rows(graph)
+    by_id = {item["id"]: item for item in [root, *items]}
+    trees = {root["id"]: Tree(f"[bold]{root['kind']}[/bold] {root['label']}")}
+    for item in items:
+        rows = item.get("rows")
+        detail = item.get("executionType") or item.get("stage") or (rows and f"{rows} rows")
+        text = f"{item['kind']} [bold]{item['label']}[/bold] {detail or ''}"
+        text += f" (distance {item['distance']})"
+        text += f" {item['hyper']}" if item["hyper"] else ""
+        path = item["path"]
+        parent = path[-2] if len(path) > 1 and path[-2] in by_id else root["id"]
+        trees[item["id"]] = trees[parent].add(text)
+    console.print(trees[root["id"]])
+    if truncated:
         console.print("[yellow]truncated: a depth or node cap was hit[/yellow]")
 
 
@@ -251,25 +427,37 @@ def impact(
         bool, typer.Option("--live-only", help="Only LIVE nodes and current deployments.")
     ] = False,
     as_json: JsonOption = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
 ) -> None:
     """Everything that depends on a dataset or dataset version (runs, models, deployments)."""
     from rich.table import Table
 
     from modelgraph.store import lineage
 
-    graph = with_db(
-        Settings(), lambda db: lineage.impact(db, ref, as_of=_as_of(as_of), live_only=live_only)
-    )
-    if as_json:
-        typer.echo(json.dumps(graph.as_dict(), indent=2))
-        return
-    table = Table(title=f"impact of {graph.root.kind} {graph.root.label}")
+    when = _as_of(as_of)
+    if url:
+        variables: dict[str, object] = {"ref": ref, "asOf": when, "liveOnly": live_only}
+        answer = _remote(url, token, _REMOTE_IMPACT, variables)["impact"]
+        if as_json:
+            typer.echo(json.dumps(answer, indent=2))
+            return
+        root, items, truncated = _remote_rows(answer)
+    else:
+        graph = with_db(
+            Settings(), lambda db: lineage.impact(db, ref, as_of=when, live_only=live_only)
+        )
+        if as_json:
+            typer.echo(json.dumps(graph.as_dict(), indent=2))
+            return
+        root, items, truncated = _item_rows(graph)
+    table = Table(title=f"impact of {root['kind']} {root['label']}")
     for column in ("distance", "kind", "name", "state"):
         table.add_column(column)
-    for item in graph.items:
-        table.add_row(str(item.distance), item.kind, item.label, str(item.props.get("state")))
+    for item in items:
+        table.add_row(str(item["distance"]), item["kind"], item["label"], str(item["state"]))
     console.print(table)
-    if graph.truncated:
+    if truncated:
         console.print("[yellow]truncated: a depth or node cap was hit[/yellow]")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, SecretStr
@@ -35,8 +36,23 @@ class Settings(BaseSettings):
     neo4j_transaction_timeout: float = Field(default=30.0, gt=0)
     # PRODUCTION requires an approval by someone other than the version's author.
     require_approval_for_production: bool = False
-    # Header that names the acting user until real authentication exists.
+    # Header naming the acting user; honoured only when auth is `none` (local, loopback only).
     user_header: str = "x-modelgraph-user"
+    # Authentication: `oidc` (identity-provider tokens and API tokens), `tokens`, or `none`.
+    auth: Literal["oidc", "tokens", "none"] = "none"
+    auth_issuer: str = ""
+    auth_audience: str = ""
+    auth_groups_claim: str = "groups"
+    # Claim naming the user (`sub` is stable; `preferred_username` reads better in audits).
+    auth_user_claim: str = "sub"
+    # Seconds of clock skew tolerated on exp / nbf / iat.
+    auth_leeway: int = Field(default=30, ge=0, le=300)
+    # Seconds between JWKS refetches forced by unknown key ids (bounds load on the provider).
+    auth_jwks_cooldown: float = Field(default=30.0, ge=0)
+    # JSON map group -> global roles, e.g. {"ml-admins": ["admin"]}.
+    auth_group_roles: dict[str, list[Literal["viewer", "contributor", "approver", "admin"]]] = {}
+    # Roles every authenticated principal holds.
+    auth_default_roles: list[Literal["viewer", "contributor", "approver", "admin"]] = ["viewer"]
     log_level: str = "info"
     # Plan the lineage queries at start-up (in the background) so first requests are fast.
     warm_up: bool = True

@@ -215,7 +215,8 @@ async def test_production_requires_approval_by_someone_else(
     assert not (await _exec(db, strict, TRANSITION, "alice", id=vid, to="STAGING")).errors
     approve = """mutation($id: ID!) {
       approveVersion(versionId: $id, stage: PRODUCTION, comment: "lgtm") { by stage } }"""
-    assert not (await _exec(db, strict, approve, "alice", id=vid)).errors
+    own = await _exec(db, strict, approve, "alice", id=vid)
+    assert own.errors and own.errors[0].extensions["code"] == "FORBIDDEN"  # four eyes
     denied = await _exec(db, strict, TRANSITION, "alice", id=vid, to="PRODUCTION")
     assert denied.errors and denied.errors[0].extensions["code"] == "FAILED_PRECONDITION"
     approved = await _exec(db, strict, approve, "bob", id=vid)

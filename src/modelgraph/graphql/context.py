@@ -7,7 +7,8 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
-from modelgraph.domain.principal import ANONYMOUS, Principal
+from modelgraph.domain.access import local_principal
+from modelgraph.domain.principal import Principal
 from modelgraph.settings import Settings
 from modelgraph.store.db import Database
 
@@ -19,12 +20,19 @@ class Context:
     db: Database
     settings: Settings
     user: str | None = None
+    # Set by the authentication edge; in-process callers (demo, tests) act locally as ``user``.
+    principal: Principal | None = None
     loaders: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.principal is None:
+            self.principal = local_principal(self.user)
 
     @property
     def actor(self) -> Principal:
-        """Who is acting: the user the request named, or the anonymous principal."""
-        return Principal(self.user) if self.user else ANONYMOUS
+        """Who is acting: the principal the authentication edge established."""
+        assert self.principal is not None
+        return self.principal
 
 
 Info = StrawberryInfo[Context, None]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from modelgraph.domain.access import Forbidden
 from modelgraph.domain.errors import ModelGraphError
 
 INTERNAL_MESSAGE = "internal error (logged on the server)"
@@ -50,6 +51,8 @@ class ErrorCodes(SchemaExtension):
                 extensions["field"] = original.field
             if original.limit is not None:
                 extensions["limit"] = original.limit
+            if isinstance(original, Forbidden):
+                extensions["missing"] = original.missing
             error.extensions = extensions
             return error
         if isinstance(original, GraphQLError) and original.original_error is None:

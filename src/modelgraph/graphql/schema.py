@@ -12,6 +12,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 import modelgraph
+from modelgraph.graphql.access import AccessMutation, AccessQuery
 from modelgraph.graphql.context import Info
 from modelgraph.graphql.cost import ASSUMED_LIST_SIZE, MAX_ALIASES, MAX_COST, MAX_DEPTH, QueryLimits
 from modelgraph.graphql.errors import ErrorCodes, client_error_code, is_expected
@@ -77,8 +78,14 @@ class ServiceQuery:
         )
 
 
-QUERY_TYPES: tuple[type, ...] = (ServiceQuery, RegistryQuery, LineageQuery, SearchQuery)
-MUTATION_TYPES: tuple[type, ...] = (RegistryMutation, LineageMutation)
+QUERY_TYPES: tuple[type, ...] = (
+    ServiceQuery,
+    RegistryQuery,
+    LineageQuery,
+    SearchQuery,
+    AccessQuery,
+)
+MUTATION_TYPES: tuple[type, ...] = (RegistryMutation, LineageMutation, AccessMutation)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None

@@ -19,6 +19,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from modelgraph.domain import json_limits
+from modelgraph.auth.edge import principal_of
+from modelgraph.domain.access import Forbidden, Unauthenticated, local_principal
 from modelgraph.domain.errors import (
     Conflict,
     FailedPrecondition,
@@ -38,7 +40,7 @@ from modelgraph.domain.graph import (
     typed_entry,
 )
 from modelgraph.domain.ids import new_id, now_ms
-from modelgraph.domain.principal import ANONYMOUS, Principal
+from modelgraph.domain.principal import ANONYMOUS_ID, Principal
 from modelgraph.rest import resources as R
 from modelgraph.rest.filter_query import parse_filter
 from modelgraph.rest.resources import Resource
@@ -59,7 +61,9 @@ _ORDER = {
     "LAST_UPDATE_TIME": store.KfSort.UPDATED,
     "ID": store.KfSort.ID,
 }
-_STATUS = {
+_STATUS: dict[type[ModelGraphError], int] = {
+    Unauthenticated: 401,
+    Forbidden: 403,
     Invalid: 400,
     NotFound: 404,
     Conflict: 409,
@@ -92,13 +96,15 @@ def _db(request: Request) -> Database:
 
 
 def _actor(request: Request, body: Mapping[str, Any] | None = None) -> Principal:
-    """The user header names the principal; without one, a create's Kubeflow ``author`` declares
-    it (local mode, as the official client does); otherwise the anonymous principal."""
+    """The edge's principal; in local mode without a user header, a create's Kubeflow ``author``
+    declares it (as the official client does). With authentication on, the body is ignored."""
+    principal = principal_of(request)
     settings: Settings = request.state.settings
-    user = request.headers.get(settings.user_header)
-    if not user and body is not None and isinstance(body.get("author"), str):
-        user = body["author"].strip()
-    return Principal(user) if user else ANONYMOUS
+    author = body.get("author") if body is not None else None
+    local = settings.auth == "none" and principal.id == ANONYMOUS_ID
+    if local and isinstance(author, str) and author.strip():
+        return local_principal(author.strip())
+    return principal
 
 
 async def _body(request: Request) -> Mapping[str, Any]:

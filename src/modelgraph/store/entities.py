@@ -11,6 +11,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from modelgraph.domain.access import Action
 from modelgraph.domain.errors import Invalid, NotFound
 from modelgraph.domain.graph import (
     PARENTS,
@@ -25,6 +26,7 @@ from modelgraph.domain.graph import (
 from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import Principal
 from modelgraph.domain.registry import Stage
+from modelgraph.store import access
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -72,6 +74,8 @@ async def create_tx(
 ) -> Record:
     """The one writer of new entities: common fields, kfId, parent edge; the parent must be LIVE."""
     check_server_fields(props)
+    # Adding under a parent edits it (EDIT on its model / experiment); top level is a create.
+    await access.authorize_tx(db, tx, actor, Action.EDIT if parent_id else Action.CREATE, parent_id)
     parent = PARENTS.get(kind)
     if parent is not None and parent.required and not parent_id:
         raise Invalid(f"a {kind.value} needs a parent {parent.kind.value}", field="parentId")
@@ -103,6 +107,7 @@ async def create_tx(
     if row is None:
         raise NotFound(f"parent {parent_id!r} not found", field="parentId")
     node: Record = row["node"]
+    await access.record_tx(db, tx, actor, Action.CREATE, entity_id, kind.value)
     return node
 
 
@@ -114,9 +119,17 @@ async def update_tx(
     props: Mapping[str, Any],
     *,
     actor: Principal,
+    action: Action = Action.EDIT,
 ) -> Record:
-    """The one writer of entity changes: merge ``props`` (None removes), stamp updatedAt/By."""
+    """The one writer of entity changes: merge ``props`` (None removes), stamp updatedAt/By.
+
+    ``action`` is what the calling writer does (approvals touch a version as APPROVE); a state
+    change (archive, unarchive) needs MANAGE.
+    """
     check_server_fields(props)
+    if "state" in props and action is Action.EDIT:
+        action = Action.MANAGE
+    await access.authorize_tx(db, tx, actor, action, entity_id)
     if "name" in props:
         check_name(props["name"])
     row = await db.fetch_one(
@@ -132,6 +145,7 @@ async def update_tx(
     if row is None:
         raise NotFound(f"no {kind.value} with id {entity_id!r}", field="id")
     node: Record = row["node"]
+    await access.record_tx(db, tx, actor, action, entity_id, kind.value, ",".join(sorted(props)))
     return node
 
 

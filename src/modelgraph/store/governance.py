@@ -8,6 +8,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from modelgraph.domain.access import Action, check_four_eyes
 from modelgraph.domain.errors import FailedPrecondition, Invalid, NotFound
 from modelgraph.domain.graph import (
     METRIC_PREFIX,
@@ -18,7 +19,7 @@ from modelgraph.domain.graph import (
     require_live,
 )
 from modelgraph.domain.ids import new_id, now_ms
-from modelgraph.domain.principal import Principal
+from modelgraph.domain.principal import ANONYMOUS_ID, Principal
 from modelgraph.domain.registry import Stage, transition_allowed
 from modelgraph.store import entities
 from modelgraph.store.cypher import query
@@ -71,7 +72,11 @@ async def transition_stage(
         await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
         # Write first: the lock makes concurrent transitions of one version take turns, and the
         # node read back after it is the latest committed stage.
-        version = await entities.update_tx(db, tx, Label.MODEL_VERSION, version_id, {}, actor=actor)
+        # Promotion to PRODUCTION is the approver's step; other moves are edits.
+        action = Action.APPROVE if to is Stage.PRODUCTION else Action.EDIT
+        version = await entities.update_tx(
+            db, tx, Label.MODEL_VERSION, version_id, {}, actor=actor, action=action
+        )
         require_live(version, "versionId")
         current = Stage(version.get("stage") or Stage.DEVELOPMENT.value)
         if not transition_allowed(current, to):
@@ -85,9 +90,15 @@ async def transition_stage(
                 tx, "registry/approvals_by_version", _APPROVALS, versionIds=[version_id]
             )
             author = version.get("author")
-            if not any(
-                r["item"]["stage"] == Stage.PRODUCTION.value and r["item"]["by"] != author
-                for r in rows
+            # No author means no second pair of eyes can be told apart from the first.
+            if (
+                not author
+                or author == ANONYMOUS_ID
+                or not any(
+                    r["item"]["stage"] == Stage.PRODUCTION.value
+                    and r["item"]["by"] not in (author, ANONYMOUS_ID)
+                    for r in rows
+                )
             ):
                 raise FailedPrecondition(
                     "PRODUCTION requires an approval for PRODUCTION by someone other than the "
@@ -122,7 +133,11 @@ async def approve(
     async def work(tx: AsyncManagedTransaction) -> Record:
         await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
         # The version records who touched it last, and its lock orders this against transitions.
-        await entities.update_tx(db, tx, Label.MODEL_VERSION, version_id, {}, actor=actor)
+        version = await entities.update_tx(
+            db, tx, Label.MODEL_VERSION, version_id, {}, actor=actor, action=Action.APPROVE
+        )
+        if stage is Stage.PRODUCTION:
+            check_four_eyes(actor, version.get("author"))
         row = await db.fetch_one(
             tx,
             "registry/add_approval",

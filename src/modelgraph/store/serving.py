@@ -7,12 +7,13 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from modelgraph.domain.access import Action
 from modelgraph.domain.errors import Conflict, FailedPrecondition, NotFound
 from modelgraph.domain.graph import Label, actor_id, check_server_fields, require_live
 from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import Principal
 from modelgraph.domain.registry import DeploymentStatus, Stage
-from modelgraph.store import entities
+from modelgraph.store import access, entities
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -41,6 +42,8 @@ async def deploy_tx(
     Re-deploying the version already served adds no history; ``edge`` holds extra serve-record
     properties (Kubeflow's name, description, lastKnownState, customProperties).
     """
+    # Serving a version is an edit of its model (EDIT there), recorded on the deployment.
+    await access.authorize_tx(db, tx, actor, Action.EDIT, version_id)
     locked = await entities.lock_tx(db, tx, [deployment_id, version_id])
     version, deployment = locked.get(version_id), locked.get(deployment_id)
     if version is None or version.get("kind") != Label.MODEL_VERSION.value:
@@ -67,6 +70,7 @@ async def deploy_tx(
         by=actor_id(actor),
     )
     assert row is not None
+    await access.record_tx(db, tx, actor, Action.EDIT, deployment_id, "Deployment", version_id)
     return row["node"], row["edge"]
 
 
@@ -79,6 +83,7 @@ async def undeploy_tx(
     props: Mapping[str, Any] | None = None,
 ) -> Record:
     """The one writer that stops a deployment: its open DEPLOYED_AS edge is closed by ``actor``."""
+    await access.authorize_tx(db, tx, actor, Action.EDIT, deployment_id)
     await entities.require_tx(db, tx, deployment_id, Label.DEPLOYMENT, "deploymentId")
     row = await db.fetch_one(
         tx,
@@ -91,6 +96,7 @@ async def undeploy_tx(
     )
     assert row is not None
     node: Record = row["node"]
+    await access.record_tx(db, tx, actor, Action.EDIT, deployment_id, "Deployment", "undeploy")
     return node
 
 

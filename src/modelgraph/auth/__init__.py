@@ -1,0 +1,1 @@
+"""Authentication at the edge: OIDC bearer tokens, ModelGraph API tokens, and local mode."""

@@ -1,0 +1,348 @@
+"""API tokens, per-resource grants and the audit log in Neo4j; ``authorize_tx`` for the writers.
+
+Writers and readers call :func:`authorize_tx` once, inside their own transaction, before they
+change or return anything; :func:`record_tx` then writes the audit event (and, for a new model or
+experiment, the creator's MANAGE and the default grant) in that same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from modelgraph.domain.access import (
+    EVERYONE,
+    Action,
+    Grant,
+    Permission,
+    Scope,
+    SubjectType,
+    decide,
+)
+from modelgraph.domain.errors import Invalid, NotFound
+from modelgraph.domain.graph import Label
+from modelgraph.domain.ids import new_id, now_ms
+from modelgraph.domain.principal import Principal
+from modelgraph.store.cypher import query
+from modelgraph.store.db import Database, Record
+
+_CREATE_TOKEN = query("access/create_token")
+_TOKEN_BY_HASH = query("access/token_by_hash")
+_LIST_TOKENS = query("access/list_tokens")
+_REVOKE_TOKEN = query("access/revoke_token")
+_SCOPE_OF = query("access/scope_of")
+_SET_GRANT = query("access/set_grant")
+_REMOVE_GRANT = query("access/remove_grant")
+_GRANTS = query("access/grants_by_resource")
+_RECORD = query("access/record_event")
+_AUDIT = query("access/audit_log")
+_DEFAULT_GRANT = query("access/default_grant")
+_SET_DEFAULT = query("access/set_default_permission")
+
+TOKEN_PREFIX = "mgt_"  # makes leaked tokens easy to find with secret scanners
+SCOPED_KINDS = (Label.REGISTERED_MODEL.value, Label.EXPERIMENT.value)
+MAX_AUDIT = 1000
+
+
+def hash_secret(secret: str) -> str:
+    """Tokens are 256 random bits, so an unsalted SHA-256 is enough to make the store useless."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token: ``secret`` is shown once and never stored."""
+
+    secret: str
+    token: Record
+
+
+async def create_token(
+    db: Database,
+    name: str,
+    principal: str,
+    roles: list[str],
+    expires_at: int | None,
+    *,
+    actor: Principal,
+) -> IssuedToken:
+    """Mint an API token acting as ``principal`` with ``roles``."""
+    if not name or len(name) > 200:
+        raise Invalid("a token name is 1-200 characters", field="name")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+    async def work(tx: AsyncManagedTransaction) -> Record:
+        decide(actor, Action.ADMIN)
+        row = await db.fetch_one(
+            tx,
+            "access/create_token",
+            _CREATE_TOKEN,
+            id=new_id(),
+            name=name,
+            hash=hash_secret(secret),
+            principal=principal,
+            roles=sorted(set(roles)),
+            at=now_ms(),
+            by=actor.id,
+            expiresAt=expires_at,
+        )
+        assert row is not None
+        token: Record = row["token"]
+        await record_tx(db, tx, actor, Action.ADMIN, token["id"], "ApiToken", f"create {name}")
+        return token
+
+    return IssuedToken(secret, await db.write(work))
+
+
+async def token_principal(db: Database, secret: str) -> Record | None:
+    """The live token for a presented secret (stamping its last use), or None."""
+
+    async def work(tx: AsyncManagedTransaction) -> Record | None:
+        row = await db.fetch_one(
+            tx, "access/token_by_hash", _TOKEN_BY_HASH, hash=hash_secret(secret), now=now_ms()
+        )
+        return row["token"] if row else None
+
+    return await db.write(work)
+
+
+async def list_tokens(db: Database, *, actor: Principal) -> list[Record]:
+    """Every token (admins)."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[Record]:
+        decide(actor, Action.ADMIN)
+        rows = await db.fetch(tx, "access/list_tokens", _LIST_TOKENS, principal=None)
+        return [row["token"] for row in rows]
+
+    return await db.read(work)
+
+
+async def revoke_token(db: Database, ref: str, *, actor: Principal) -> Record:
+    """Revoke a token by id or name."""
+
+    async def work(tx: AsyncManagedTransaction) -> Record:
+        decide(actor, Action.ADMIN)
+        row = await db.fetch_one(tx, "access/revoke_token", _REVOKE_TOKEN, ref=ref, at=now_ms())
+        if row is None:
+            raise NotFound(f"no token {ref!r}", field="token")
+        token: Record = row["token"]
+        await record_tx(db, tx, actor, Action.ADMIN, token["id"], "ApiToken", "revoke")
+        return token
+
+    return await db.write(work)
+
+
+def _grant(resource_id: str, raw: Record) -> Grant:
+    return Grant(
+        resource_id,
+        SubjectType(raw["subjectType"]),
+        raw["subject"],
+        Permission(raw["permission"]),
+    )
+
+
+async def scope_tx(
+    db: Database, tx: AsyncManagedTransaction, entity_id: str
+) -> tuple[Record | None, Scope | None]:
+    """The entity's kind/author and the model or experiment governing it (None: ungoverned).
+
+    A missing entity has no scope: the role check still runs and the writer reports NotFound.
+    """
+    row = await db.fetch_one(tx, "access/scope_of", _SCOPE_OF, id=entity_id)
+    if row is None or row["scopeId"] is None:
+        return row, None
+    grants = tuple(_grant(row["scopeId"], g) for g in row["grants"] if g.get("subject"))
+    return row, Scope(row["scopeId"], row["scopeKind"], grants)
+
+
+async def authorize_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    principal: Principal,
+    action: Action,
+    entity_id: str | None = None,
+) -> Record | None:
+    """The one permission check: role, then the grant on the governing model or experiment.
+
+    ``entity_id`` is what is changed or read (for a create: the parent, or None at top level).
+    Returns the entity's kind/author row when it exists.
+    """
+    if entity_id is None:
+        decide(principal, action)
+        return None
+    row, scope = await scope_tx(db, tx, entity_id)
+    decide(principal, action, scope)
+    return row
+
+
+async def record_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    principal: Principal,
+    action: Action,
+    entity_id: str,
+    entity_kind: str,
+    detail: str | None = None,
+) -> None:
+    """Write the audit event of a change; a new model / experiment also gets its grants."""
+    at = now_ms()
+    await db.fetch(
+        tx,
+        "access/record_event",
+        _RECORD,
+        id=new_id(),
+        at=at,
+        principal=principal.id,
+        method=principal.method.value,
+        action=action.value,
+        entityId=entity_id,
+        entityKind=entity_kind,
+        detail=detail,
+    )
+    if action is Action.CREATE and entity_kind in SCOPED_KINDS:
+        await _set_grant_tx(db, tx, entity_id, SubjectType.USER, principal.id, "MANAGE", principal)
+        await db.fetch(
+            tx,
+            "access/default_grant",
+            _DEFAULT_GRANT,
+            resourceId=entity_id,
+            everyone=EVERYONE,
+            by=principal.id,
+            at=at,
+        )
+
+
+async def _set_grant_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    resource_id: str,
+    subject_type: SubjectType,
+    subject: str,
+    permission: str,
+    actor: Principal,
+) -> Record:
+    row = await db.fetch_one(
+        tx,
+        "access/set_grant",
+        _SET_GRANT,
+        resourceId=resource_id,
+        subjectType=subject_type.value,
+        subject=subject,
+        permission=Permission(permission).value,
+        by=actor.id,
+        at=now_ms(),
+    )
+    if row is None:
+        raise NotFound(
+            f"no registered model or experiment with id {resource_id!r}", field="resourceId"
+        )
+    grant: Record = row["grant"]
+    return grant
+
+
+async def set_grant(
+    db: Database,
+    resource_id: str,
+    subject_type: SubjectType,
+    subject: str,
+    permission: Permission | None,
+    *,
+    actor: Principal,
+) -> Record | None:
+    """Grant, change or (``permission=None``) remove a permission; needs MANAGE there."""
+    if not subject:
+        raise Invalid("a grant needs a subject", field="subject")
+
+    async def work(tx: AsyncManagedTransaction) -> Record | None:
+        row = await authorize_tx(db, tx, actor, Action.MANAGE, resource_id)
+        if row is None or row["kind"] not in SCOPED_KINDS:
+            raise Invalid(
+                "permissions are set on registered models and experiments", field="resourceId"
+            )
+        detail = f"{subject_type.value}:{subject}={permission.value if permission else 'NONE'}"
+        await record_tx(db, tx, actor, Action.MANAGE, resource_id, row["kind"], detail)
+        if permission is None:
+            await db.fetch(
+                tx,
+                "access/remove_grant",
+                _REMOVE_GRANT,
+                resourceId=resource_id,
+                subjectType=subject_type.value,
+                subject=subject,
+            )
+            return None
+        return await _set_grant_tx(
+            db, tx, resource_id, subject_type, subject, permission.value, actor
+        )
+
+    return await db.write(work)
+
+
+async def set_default_permission(
+    db: Database, permission: Permission | None, *, actor: Principal
+) -> str:
+    """Set what everyone gets on new models and experiments (None: nothing); admins only."""
+
+    async def work(tx: AsyncManagedTransaction) -> str:
+        decide(actor, Action.ADMIN)
+        value = permission.value if permission else "NONE"
+        await db.fetch(
+            tx,
+            "access/set_default_permission",
+            _SET_DEFAULT,
+            permission=value,
+            by=actor.id,
+            at=now_ms(),
+        )
+        await record_tx(db, tx, actor, Action.ADMIN, "default", "AccessSettings", value)
+        return value
+
+    return await db.write(work)
+
+
+async def grants(db: Database, resource_id: str, *, actor: Principal) -> list[Record]:
+    """Grants of one registered model or experiment (whoever may read it may see them)."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[Record]:
+        await authorize_tx(db, tx, actor, Action.READ, resource_id)
+        rows = await db.fetch(tx, "access/grants_by_resource", _GRANTS, resourceIds=[resource_id])
+        return [row["grant"] for row in rows]
+
+    return await db.read(work)
+
+
+async def audit_log(
+    db: Database,
+    *,
+    actor: Principal,
+    principal: str | None = None,
+    entity_id: str | None = None,
+    action: Action | None = None,
+    since: int | None = None,
+    until: int | None = None,
+    limit: int = 100,
+) -> list[Record]:
+    """Who did what, newest first (admins only)."""
+    if not 1 <= limit <= MAX_AUDIT:
+        raise Invalid(f"limit must be 1-{MAX_AUDIT}", field="limit")
+
+    async def work(tx: AsyncManagedTransaction) -> list[Any]:
+        decide(actor, Action.ADMIN)
+        rows = await db.fetch(
+            tx,
+            "access/audit_log",
+            _AUDIT,
+            principal=principal,
+            entityId=entity_id,
+            action=action.value if action else None,
+            since=since,
+            until=until,
+            limit=limit,
+        )
+        return [row["event"] for row in rows]
+
+    return await db.read(work)
