@@ -9,19 +9,23 @@ from collections.abc import AsyncIterator
 from typing import Any, TypedDict
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from modelgraph import graphiql
 from modelgraph.domain.errors import ModelGraphError
 from modelgraph.graphql.context import Context
 from modelgraph.graphql.schema import schema
+from modelgraph.observability import access, metrics
+from modelgraph.observability import refresh as metrics_refresh
 from modelgraph.rest import routes as rest_routes
 from modelgraph.settings import Settings
 from modelgraph.store import lineage, migrations
 from modelgraph.store.db import Database, make_driver
+from modelgraph.webhooks import worker as webhook_worker
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +111,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.warm_up:
                 warm = asyncio.create_task(_warm_up(db))
         try:
-            yield {"db": db, "settings": settings}
+            async with (
+                webhook_worker.running(db, settings),
+                metrics_refresh.running(db, settings),
+            ):
+                yield {"db": db, "settings": settings}
         finally:
             if warm is not None:
                 warm.cancel()
@@ -116,11 +124,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await driver.close()
 
     graphql_app = ModelGraphGraphQL(schema, graphql_ide="graphiql")
-    routes: list[Route | Mount] = [
+    routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_app),
+        Route("/metrics", metrics.metrics_endpoint, methods=["GET"]),
         Route("/graphql/assets/{name}", graphiql.serve_asset, methods=["GET"]),
     ]
     routes.extend(rest_routes.mounts())
-    return Starlette(routes=routes, lifespan=lifespan)
+    if settings.access_log:
+        access.configure_access_log()
+    middleware = [
+        Middleware(
+            access.AccessMiddleware,
+            user_header=settings.user_header,
+            log_requests=settings.access_log,
+        )
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

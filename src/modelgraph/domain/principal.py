@@ -1,4 +1,5 @@
-"""Who is acting: the principal every writer and reader receives from the face that authenticated it.
+"""Who is acting: the principal every writer and reader receives from the face that authenticated
+it.
 
 Faces (GraphQL, REST, OpenLineage ingest, imports, the CLI) only *establish* a principal; the
 writers stamp it (author / updatedBy, histories) and the permission check reads it. No face

@@ -21,9 +21,11 @@ from strawberry.types import ExecutionContext
 import modelgraph
 from modelgraph.graphql.context import Info
 from modelgraph.graphql.errors import ErrorCodes, client_error_code, is_expected
+from modelgraph.graphql.events import EventsMutation, EventsQuery, EventsSubscription
 from modelgraph.graphql.lineage import LineageMutation, LineageQuery
 from modelgraph.graphql.registry import RegistryMutation, RegistryQuery
 from modelgraph.graphql.scalars import SCALAR_MAP
+from modelgraph.observability.graphql import OperationObserver
 from modelgraph.store import migrations
 
 log = logging.getLogger(__name__)
@@ -69,8 +71,8 @@ class ServiceQuery:
         )
 
 
-QUERY_TYPES: tuple[type, ...] = (ServiceQuery, RegistryQuery, LineageQuery)
-MUTATION_TYPES: tuple[type, ...] = (RegistryMutation, LineageMutation)
+QUERY_TYPES: tuple[type, ...] = (ServiceQuery, RegistryQuery, LineageQuery, EventsQuery)
+MUTATION_TYPES: tuple[type, ...] = (RegistryMutation, LineageMutation, EventsMutation)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
@@ -97,12 +99,14 @@ def build_schema() -> strawberry.Schema:
     return ModelGraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=EventsSubscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             lambda: AddValidationRules(LIMIT_RULES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            OperationObserver,
             ErrorCodes,
         ],
     )
