@@ -15,7 +15,7 @@ T0 = 1_700_000_000_000  # all demo times are relative to this (epoch ms)
 
 @dataclass
 class DemoGraph:
-    """Ids of the demo-like graph (DESIGN.md "Demo graph") by a readable key."""
+    """Ids of the demo-like graph (the one src/modelgraph/demo.py loads) by a readable key."""
 
     ids: dict[str, str] = field(default_factory=dict)
 

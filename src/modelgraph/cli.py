@@ -14,6 +14,7 @@ import uvicorn
 from rich.console import Console
 
 from modelgraph.domain.errors import ModelGraphError
+from modelgraph.domain.graph import Family
 from modelgraph.neo4j_local.cli import neo4j_app
 from modelgraph.settings import Settings
 from modelgraph.store import migrations
@@ -152,7 +153,7 @@ def load_demo(settings: Settings) -> None:
 
 @app.command("demo")
 def demo_command() -> None:
-    """Load the demo graph of DESIGN.md through the public mutations (idempotent)."""
+    """Load the demo graph the README tours through the public mutations (idempotent)."""
     load_demo(Settings())
 
 
@@ -194,7 +195,8 @@ def trace(ref: str, as_of: AsOfOption = None, as_json: JsonOption = False) -> No
     for item in graph.items:
         rows = item.props.get("rows")
         detail = item.props.get("type") or item.props.get("stage") or (rows and f"{rows} rows")
-        hyper = {k[3:]: v for k, v in item.props.items() if k.startswith("hp.")}
+        hp = Family.HYPERPARAMETERS.scalar_prefix
+        hyper = {k[len(hp) :]: v for k, v in item.props.items() if k.startswith(hp)}
         text = f"{item.kind} [bold]{item.label}[/bold] {detail or ''} (distance {item.distance})"
         text += f" {hyper}" if hyper else ""
         parent = item.path[-2] if len(item.path) > 1 and item.path[-2] in by_id else graph.root.id

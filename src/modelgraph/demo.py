@@ -1,4 +1,4 @@
-"""The demo graph of DESIGN.md, loaded through the public GraphQL mutations (idempotent).
+"""The demo graph the README tours, loaded through the public GraphQL mutations (idempotent).
 
 Every step looks its object up first, so a second run changes nothing. It doubles as an
 end-to-end example of the API: datasets, a preprocessing run, registerModel with training

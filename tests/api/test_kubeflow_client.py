@@ -28,7 +28,9 @@ from model_registry.types import (
 )
 from mr_openapi import ParameterType
 
+from modelgraph import demo
 from modelgraph.domain.graph import Label
+from modelgraph.settings import Settings
 from modelgraph.store import listing
 from modelgraph.store.db import Database
 from modelgraph.store.listing import ListRequest, Op, Predicate
@@ -372,3 +374,29 @@ async def test_registered_through_rest_is_in_the_graph(
     )
     assert [a["uri"] for a in artifacts.nodes] == ["s3://g"]
     assert artifacts.nodes[0]["modelFormatName"] == "sklearn"
+
+
+async def test_client_connects_to_the_demo_loaded_through_graphql(
+    live_server: LiveServer,
+    client: httpx.AsyncClient,
+    client_thread: None,
+    db: Database,
+    settings: Settings,
+) -> None:
+    # The README sequence: `modelgraph demo` (GraphQL mutations), then the official client.
+    await demo.load(db, settings)
+
+    def work() -> tuple[list[str], str | None, str | None]:
+        registry = ModelRegistry(
+            server_address="http://127.0.0.1",
+            port=live_server.port,
+            author="tester",
+            is_secure=False,
+        )
+        names = sorted(rm.name for rm in registry.get_registered_models())
+        version = registry.get_model_version("customer-churn-prediction", "v2")
+        return names, version.author if version else None, version.id if version else None
+
+    names, author, version_id = await in_thread(work)
+    assert names == ["customer-churn-prediction", "fraud-detector"]
+    assert author == demo.DEMO_USER and version_id is not None and version_id.isdigit()

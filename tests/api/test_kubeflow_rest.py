@@ -349,7 +349,8 @@ async def test_serving_and_inference_services(client: httpx.AsyncClient) -> None
     assert serve["modelVersionId"] == v1["id"] and serve["customProperties"]["why"] == sv(
         "rollback"
     )
-    assert (await get(client, f"/inference_services/{svc['id']}/version"))["name"] == "v2"
+    # A serve record is a DEPLOYED_AS edge (serving.deploy_tx): the service now serves v1.
+    assert (await get(client, f"/inference_services/{svc['id']}/version"))["name"] == "v1"
     serves = await get(client, f"/inference_services/{svc['id']}/serves", orderBy="CREATE_TIME")
     # DEPLOYED_AS history: v1 (create), v2 (patch), v1 again (serve record).
     assert [s["modelVersionId"] for s in serves["items"]] == [v1["id"], v2["id"], v1["id"]]

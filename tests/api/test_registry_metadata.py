@@ -1,4 +1,4 @@
-"""Every group of DESIGN.md's seed metadata is written through GraphQL and read back."""
+"""Every group of seed metadata in docs/graph-model.md is written through GraphQL and read back."""
 
 from __future__ import annotations
 

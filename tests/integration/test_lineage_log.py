@@ -8,6 +8,7 @@ import math
 import pytest
 
 from modelgraph.domain.errors import Invalid, NotFound
+from modelgraph.domain.principal import Principal
 from modelgraph.domain.registry import ExecutionType
 from modelgraph.store import admin, lineage
 from modelgraph.store.db import Database
@@ -41,7 +42,9 @@ async def test_concurrent_retries_with_one_external_id_record_one_run(db: Databa
         ],
     )
     before = await admin.count_nodes(db)
-    results = await asyncio.gather(*(log_execution(db, log, actor="airflow") for _ in range(4)))
+    results = await asyncio.gather(
+        *(log_execution(db, log, actor=Principal("airflow")) for _ in range(4))
+    )
     assert sum(r.created for r in results) == 1
     assert len({r.execution["id"] for r in results}) == 1
     assert await admin.count_nodes(db) == before + 2  # the run and churn-features:v3
@@ -70,8 +73,8 @@ async def test_invalid_input_is_rejected_before_writing(db: Database) -> None:
     ]
     for log in bad:
         with pytest.raises(Invalid):
-            await log_execution(db, log, actor="t")
+            await log_execution(db, log, actor=Principal("t"))
     with pytest.raises(NotFound) as missing:
-        await log_execution(db, ExecutionLog(name="r", experiment_id=g["ct"]), actor="t")
+        await log_execution(db, ExecutionLog(name="r", experiment_id=g["ct"]), actor=Principal("t"))
     assert missing.value.field == "experimentId"
     assert await admin.count_nodes(db) == before

@@ -1,4 +1,4 @@
-"""The demo graph loads through GraphQL, answers the DESIGN.md questions, and is idempotent."""
+"""The demo graph loads through GraphQL, answers the README questions, and is idempotent."""
 
 from __future__ import annotations
 

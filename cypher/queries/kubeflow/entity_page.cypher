@@ -1,7 +1,9 @@
 // Kubeflow REST: one page of entities of one kind, as listing/page but ordered by any of
-// createdAt, updatedAt or kfId (the numeric Kubeflow id); nodes without kfId sort last.
+// createdAt, updatedAt or kfId (the numeric Kubeflow id). Runs outside any experiment are not
+// Kubeflow experiment runs (ExperimentRun requires experimentId) and are left out.
 MATCH (n:Entity {kind: $kind})
 WHERE ($parentId IS NULL OR n.parentId = $parentId)
+  AND (n.kind <> 'Execution' OR n.parentId IS NOT NULL)
   AND ($states IS NULL OR n.state IN $states)
   AND (size($dnf) = 0 OR any(conj IN $dnf WHERE all(p IN conj WHERE coalesce(
         CASE p.op

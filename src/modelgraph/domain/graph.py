@@ -1,4 +1,7 @@
-"""The graph contract: labels, relationship types and how typed values live in node properties.
+"""The graph contract (docs/graph-model.md): kinds, parents, relationships, common fields, rules.
+
+Every writer and reader takes these names from here; no other Python module spells a kind,
+relationship or property prefix (tests/unit/test_graph_contract.py checks).
 
 Neo4j properties cannot hold maps, so open-ended typed maps are flattened into prefixed
 properties on the node itself. That keeps them filterable in Cypher (``n['cp.' + $key] > $v``)
@@ -21,10 +24,12 @@ import json
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeAlias
 
-from modelgraph.domain.errors import Invalid
+from modelgraph.domain.errors import FailedPrecondition, Invalid
+from modelgraph.domain.principal import ANONYMOUS, Principal
 
 JsonValue: TypeAlias = Any
 ScalarValue: TypeAlias = str | int | float | bool
@@ -60,6 +65,43 @@ class Rel(StrEnum):
     HAS_APPROVAL = "HAS_APPROVAL"  # ModelVersion->Approval
     HAS_ALIAS = "HAS_ALIAS"  # RegisteredModel->AliasAssignment
     POINTS_TO = "POINTS_TO"  # AliasAssignment->ModelVersion
+    HAS_PARAMETER = "HAS_PARAMETER"  # owner->Parameter (Kubeflow parameter artifacts)
+
+
+class RecordKind(StrEnum):
+    """Nodes that are not ``:Entity`` but carry a ``kind`` (governance and Kubeflow records)."""
+
+    METRIC_POINT = "MetricPoint"
+    PARAMETER = "Parameter"
+    STAGE_TRANSITION = "StageTransition"
+    APPROVAL = "Approval"
+    ALIAS_ASSIGNMENT = "AliasAssignment"
+
+
+@dataclass(frozen=True)
+class Parent:
+    """Where a child kind hangs: the parent kind, the edge from it, and whether it is required."""
+
+    kind: Label
+    rel: Rel
+    required: bool = True
+
+
+PARENTS: dict[Label, Parent] = {
+    Label.MODEL_VERSION: Parent(Label.REGISTERED_MODEL, Rel.HAS_VERSION),
+    Label.MODEL_ARTIFACT: Parent(Label.MODEL_VERSION, Rel.HAS_ARTIFACT, required=False),
+    Label.DOC_ARTIFACT: Parent(Label.MODEL_VERSION, Rel.HAS_ARTIFACT, required=False),
+    Label.DATASET_VERSION: Parent(Label.DATASET, Rel.HAS_VERSION),
+    Label.EXECUTION: Parent(Label.EXPERIMENT, Rel.HAS_RUN, required=False),
+    Label.DEPLOYMENT: Parent(Label.SERVING_ENVIRONMENT, Rel.HOSTS),
+}
+
+# Kinds that flow through executions as inputs and outputs.
+FLOW_KINDS = frozenset(
+    {Label.DATASET_VERSION, Label.MODEL_VERSION, Label.MODEL_ARTIFACT, Label.DOC_ARTIFACT}
+)
+# Kinds the Kubeflow REST API shows; each gets its numeric ``kfId`` when it is written.
+KF_OWNER_KINDS = (Label.MODEL_VERSION, Label.EXECUTION)
 
 
 class State(StrEnum):
@@ -101,6 +143,67 @@ ENV_PREFIX = "env."
 MAX_KEY_LENGTH = 128
 MAX_STRING_LENGTH = 65_536
 MAX_NAME_LENGTH = 256
+
+# Common fields only the writers set (stamp_new, the update query); no face may set them.
+SERVER_FIELDS = frozenset(
+    {
+        "id",
+        "kind",
+        "createdAt",
+        "updatedAt",
+        "author",
+        "updatedBy",
+        "parentId",
+        "kfId",
+        "kfParentId",
+    }
+)
+
+
+def actor_id(actor: Principal | None) -> str:
+    """The one rule for a missing actor: writes without a principal are ``anonymous``."""
+    return (actor or ANONYMOUS).id
+
+
+def check_name(name: object, field: str = "name") -> str:
+    """Names are 1-256 characters without leading or trailing whitespace (refs match exactly)."""
+    if not isinstance(name, str) or not name or len(name) > MAX_NAME_LENGTH:
+        raise Invalid(f"a name is 1-{MAX_NAME_LENGTH} characters", field=field)
+    if name != name.strip():
+        raise Invalid("a name must not start or end with whitespace", field=field)
+    return name
+
+
+def check_server_fields(props: Mapping[str, Any]) -> None:
+    """Refuse client-supplied common fields: ids, times and authorship are stamped by writers."""
+    bad = sorted(SERVER_FIELDS.intersection(props))
+    if bad:
+        raise Invalid(f"server-managed properties cannot be set: {', '.join(bad)}", field=bad[0])
+
+
+def stamp_new(kind: Label, entity_id: str, at: int, actor: Principal | None) -> dict[str, Any]:
+    """Common fields of a new entity (the kind label, state and times; author = updatedBy)."""
+    who = actor_id(actor)
+    return {
+        "id": entity_id,
+        "kind": kind.value,
+        "state": State.LIVE.value,
+        "tags": [],
+        "createdAt": at,
+        "updatedAt": at,
+        "author": who,
+        "updatedBy": who,
+    }
+
+
+def require_live(node: Mapping[str, Any], field: str) -> None:
+    """ARCHIVED entities take no new children, deployments or aliases: FAILED_PRECONDITION."""
+    if node.get("state") == State.ARCHIVED.value:
+        raise FailedPrecondition(
+            f"{node.get('kind')} {node.get('name')!r} is archived; unarchive it first", field=field
+        )
+
+
 _KEY_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:/@+\- ]*$")
 _INT64 = 2**63
 

@@ -1,4 +1,4 @@
-"""Who is acting: the principal each writer and reader gets from the face that authenticated it.
+"""Who is acting: the principal every writer and reader receives from the face that set it up.
 
 Faces (GraphQL, REST, OpenLineage ingest, imports, the CLI) only *establish* a principal; the
 writers stamp it (author / updatedBy, histories) and the permission check reads it. No face

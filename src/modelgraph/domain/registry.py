@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from modelgraph.domain.graph import Label
-
 
 class Stage(StrEnum):
     """Approval stage of a model version."""
@@ -80,25 +78,3 @@ def transition_allowed(current: Stage, target: Stage) -> bool:
     if current is Stage.ARCHIVED:
         return False
     return _ORDER.index(target) == _ORDER.index(current) + 1
-
-
-# Which kind a child kind hangs under (None: no parent or optional parent handled elsewhere).
-PARENT_KIND: dict[Label, Label] = {
-    Label.MODEL_VERSION: Label.REGISTERED_MODEL,
-    Label.MODEL_ARTIFACT: Label.MODEL_VERSION,
-    Label.DOC_ARTIFACT: Label.MODEL_VERSION,
-    Label.DATASET_VERSION: Label.DATASET,
-    Label.EXECUTION: Label.EXPERIMENT,
-    Label.DEPLOYMENT: Label.SERVING_ENVIRONMENT,
-}
-
-# Kinds whose parent is required at creation.
-PARENT_REQUIRED = frozenset(
-    {
-        Label.MODEL_VERSION,
-        Label.MODEL_ARTIFACT,
-        Label.DOC_ARTIFACT,
-        Label.DATASET_VERSION,
-        Label.DEPLOYMENT,
-    }
-)

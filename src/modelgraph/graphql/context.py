@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from modelgraph.domain.principal import ANONYMOUS, Principal
 from modelgraph.settings import Settings
 from modelgraph.store.db import Database
 
@@ -21,9 +22,9 @@ class Context:
     loaders: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def actor(self) -> str:
-        """Who is acting: the user header, or ``anonymous``."""
-        return self.user or "anonymous"
+    def actor(self) -> Principal:
+        """Who is acting: the user the request named, or the anonymous principal."""
+        return Principal(self.user) if self.user else ANONYMOUS
 
 
 Info = StrawberryInfo[Context, None]

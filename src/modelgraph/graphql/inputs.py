@@ -21,6 +21,7 @@ from modelgraph.domain.graph import (
     MAX_STRING_LENGTH,
     Family,
     check_key,
+    check_name,
     check_scalar,
     encode_json,
 )
@@ -318,6 +319,8 @@ def _plain(name: str, value: Any, field: str) -> Any:
         raise Invalid(f"{_camel(name)} must not be negative", field=field)
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, str) and name == "name":
+        return check_name(value, field)
     if isinstance(value, str):
         limit = MAX_NAME_LENGTH if name in ("name", "external_id") else MAX_STRING_LENGTH
         if len(value) > limit:

@@ -13,7 +13,14 @@ from enum import StrEnum
 from typing import Any
 
 from modelgraph.domain.errors import Invalid
-from modelgraph.domain.graph import MAX_NAME_LENGTH, MAX_STRING_LENGTH, Label
+from modelgraph.domain.graph import (
+    MAX_NAME_LENGTH,
+    MAX_STRING_LENGTH,
+    Family,
+    Label,
+    RecordKind,
+    check_name,
+)
 from modelgraph.rest.filter_query import PropertyRef, coerce_literal
 from modelgraph.rest.values import custom_properties_in, custom_properties_out
 
@@ -79,7 +86,7 @@ class Resource:
 
 
 REGISTERED_MODEL = Resource(
-    "RegisteredModel",
+    Label.REGISTERED_MODEL.value,
     Label.REGISTERED_MODEL,
     (
         Field("owner", "owner"),
@@ -97,10 +104,11 @@ REGISTERED_MODEL = Resource(
     name_required=True,
 )
 MODEL_VERSION = Resource(
-    "ModelVersion",
+    Label.MODEL_VERSION.value,
     Label.MODEL_VERSION,
     (
-        Field("author", "author"),
+        # Stamped by the writers from the acting principal; never taken from a body.
+        Field("author", "author", create=False, update=False),
         _state(),
         Field("registeredModelId", "kfParentId", update=False),
     ),
@@ -108,7 +116,7 @@ MODEL_VERSION = Resource(
     name_required=True,
 )
 MODEL_ARTIFACT = Resource(
-    "ModelArtifact",
+    Label.MODEL_ARTIFACT.value,
     Label.MODEL_ARTIFACT,
     (
         Field("uri", "uri"),
@@ -127,7 +135,7 @@ MODEL_ARTIFACT = Resource(
     artifact_type="model-artifact",
 )
 DOC_ARTIFACT = Resource(
-    "DocArtifact",
+    Label.DOC_ARTIFACT.value,
     Label.DOC_ARTIFACT,
     (Field("uri", "uri"), _artifact_state()),
     artifact_type="doc-artifact",
@@ -158,7 +166,7 @@ METRIC = Resource(
     artifact_type="metric",
 )
 PARAMETER = Resource(
-    "Parameter",
+    RecordKind.PARAMETER.value,
     None,
     (
         Field("value", "value"),
@@ -174,7 +182,7 @@ PARAMETER = Resource(
     artifact_type="parameter",
 )
 SERVING_ENVIRONMENT = Resource(
-    "ServingEnvironment", Label.SERVING_ENVIRONMENT, (), name_required=True
+    Label.SERVING_ENVIRONMENT.value, Label.SERVING_ENVIRONMENT, (), name_required=True
 )
 INFERENCE_SERVICE = Resource(
     "InferenceService",
@@ -195,7 +203,7 @@ INFERENCE_SERVICE = Resource(
     parent_field="servingEnvironmentId",
 )
 EXPERIMENT = Resource(
-    "Experiment",
+    Label.EXPERIMENT.value,
     Label.EXPERIMENT,
     (Field("owner", "owner"), _state()),
     name_required=True,
@@ -244,11 +252,11 @@ ARTIFACTS = (MODEL_ARTIFACT, DOC_ARTIFACT, DATASET_ARTIFACT, METRIC, PARAMETER)
 ARTIFACT_BY_TYPE = {r.artifact_type: r for r in ARTIFACTS}
 # The node ``kind`` of each artifact resource (metric/parameter records are not :Entity).
 ARTIFACT_KIND = {
-    "model-artifact": "ModelArtifact",
-    "doc-artifact": "DocArtifact",
-    "dataset-artifact": "DatasetVersion",
-    "metric": "MetricPoint",
-    "parameter": "Parameter",
+    "model-artifact": Label.MODEL_ARTIFACT.value,
+    "doc-artifact": Label.DOC_ARTIFACT.value,
+    "dataset-artifact": Label.DATASET_VERSION.value,
+    "metric": RecordKind.METRIC_POINT.value,
+    "parameter": RecordKind.PARAMETER.value,
 }
 ARTIFACT_BY_KIND = {kind: ARTIFACT_BY_TYPE[t] for t, kind in ARTIFACT_KIND.items()}
 
@@ -322,9 +330,7 @@ def create_properties(resource: Resource, body: Mapping[str, Any]) -> dict[str, 
     props: dict[str, Any] = {}
     name = body.get("name")
     if name is not None:
-        props["name"] = _check_string(name, "name", MAX_NAME_LENGTH)
-        if not name.strip():
-            raise Invalid("name must not be blank", field="name")
+        props["name"] = check_name(name)
     elif resource.name_required:
         raise Invalid("name is required", field="name")
     for key in ("description", "externalId"):
@@ -435,6 +441,6 @@ def resolver(resources: tuple[Resource, ...], joined: tuple[str, ...] = ()) -> A
         key = ref.name
         if not key or len(key) > 128:
             raise Invalid("invalid property name", field="filterQuery")
-        return "cp." + key, coerce_literal(ref, value)
+        return Family.CUSTOM.scalar_prefix + key, coerce_literal(ref, value)
 
     return resolve

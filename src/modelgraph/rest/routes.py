@@ -26,8 +26,18 @@ from modelgraph.domain.errors import (
     NotFound,
     Unavailable,
 )
-from modelgraph.domain.graph import Family, Label, ValueType, check_key, clear_family, typed_entry
+from modelgraph.domain.graph import (
+    KF_OWNER_KINDS,
+    METRIC_PREFIX,
+    PARENTS,
+    Family,
+    Label,
+    ValueType,
+    check_key,
+    typed_entry,
+)
 from modelgraph.domain.ids import new_id, now_ms
+from modelgraph.domain.principal import ANONYMOUS, Principal
 from modelgraph.rest import resources as R
 from modelgraph.rest.filter_query import parse_filter
 from modelgraph.rest.resources import Resource
@@ -80,9 +90,14 @@ def _db(request: Request) -> Database:
     return db
 
 
-def _actor(request: Request) -> str | None:
+def _actor(request: Request, body: Mapping[str, Any] | None = None) -> Principal:
+    """The user header names the principal; without one, a create's Kubeflow ``author`` declares
+    it (local mode, as the official client does); otherwise the anonymous principal."""
     settings: Settings = request.state.settings
-    return request.headers.get(settings.user_header) or None
+    user = request.headers.get(settings.user_header)
+    if not user and body is not None and isinstance(body.get("author"), str):
+        user = body["author"].strip()
+    return Principal(user) if user else ANONYMOUS
 
 
 async def _body(request: Request) -> Mapping[str, Any]:
@@ -170,7 +185,7 @@ IS = Kind(R.INFERENCE_SERVICE, Label.DEPLOYMENT)
 EXP = Kind(R.EXPERIMENT, Label.EXPERIMENT)
 RUN = Kind(R.EXPERIMENT_RUN, Label.EXECUTION)
 ARTIFACT_KINDS = tuple(R.ARTIFACT_KIND.values())
-OWNER_KINDS = ("ModelVersion", "Execution")
+OWNER_KINDS = tuple(k.value for k in KF_OWNER_KINDS)
 _RUN_STATUS = {
     "RUNNING": "RUNNING",
     "SCHEDULED": "UNKNOWN",
@@ -178,18 +193,6 @@ _RUN_STATUS = {
     "FAILED": "FAILED",
     "KILLED": "CANCELLED",
 }
-
-
-def _base_props(props: dict[str, Any], kind: str, actor: str | None) -> dict[str, Any]:
-    now = now_ms()
-    out = {"id": new_id(), "kind": kind, "createdAt": now, "updatedAt": now, "tags": []}
-    out.setdefault("state", "LIVE")
-    out.update(props)
-    out.setdefault("author", actor)
-    out.setdefault("state", "LIVE")
-    if out.get("name") is None:
-        out["name"] = out["id"]
-    return out
 
 
 def _derived(kind: str, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -202,45 +205,30 @@ def _derived(kind: str, props: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+_BY_KIND = {
+    k.label.value: k.resource for k in (RM, MV, SE, IS, EXP, RUN) if k.resource.label is not None
+}
+
+
 def _render(node: Mapping[str, Any]) -> dict[str, Any]:
     kind = str(node.get("kind"))
-    by_kind = {
-        "RegisteredModel": R.REGISTERED_MODEL,
-        "ModelVersion": R.MODEL_VERSION,
-        "ServingEnvironment": R.SERVING_ENVIRONMENT,
-        "Deployment": R.INFERENCE_SERVICE,
-        "Experiment": R.EXPERIMENT,
-        "Execution": R.EXPERIMENT_RUN,
-    }
-    resource = by_kind.get(kind) or R.ARTIFACT_BY_KIND.get(kind)
+    resource = _BY_KIND.get(kind) or R.ARTIFACT_BY_KIND.get(kind)
     if resource is None:
         raise NotFound("no such resource")
     return R.render(resource, node)
 
 
-def _update_change(
-    resource: Resource, kind: str, body: Mapping[str, Any], actor: str | None
-) -> store.Change:
+def _update_props(
+    resource: Resource, kind: str, body: Mapping[str, Any]
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A PATCH as (properties to set, prefixes to clear first): customProperties replace."""
     props = R.update_properties(resource, body)
-    new_cp = (
-        custom_properties_in(body["customProperties"])
-        if body.get("customProperties") is not None
-        else None
-    )
-
-    def change(current: Record) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if new_cp is not None:
-            out.update(clear_family(current, Family.CUSTOM))
-            out.update(new_cp)
-        out.update(props)
-        out.update(_derived(kind, {**current, **props}))
-        out["updatedAt"] = max(now_ms(), int(current.get("updatedAt") or 0) + 1)
-        if actor:
-            out["updatedBy"] = actor
-        return out
-
-    return change
+    props.update(_derived(kind, props))
+    clear: tuple[str, ...] = ()
+    if body.get("customProperties") is not None:
+        props.update(custom_properties_in(body["customProperties"]))
+        clear = (Family.CUSTOM.scalar_prefix, Family.CUSTOM.json_prefix)
+    return props, clear
 
 
 # --- generic handlers ------------------------------------------------------------------------
@@ -292,41 +280,33 @@ def create_kind(kind: Kind, parent_param: str | None = None) -> Handler:
         body = dict(await _body(request))
         if parent_param is not None:
             body[kind.resource.parent_field or ""] = _path_id(request, parent_param)
-        plan = _entity_plan(kind, body, _actor(request))
-        node = await store.create(_db(request), plan)
+        plan = _entity_plan(kind, body)
+        node = await store.create(_db(request), plan, actor=_actor(request, body))
         return JSONResponse(_render(node), status_code=201)
 
     return _guard(handler)
 
 
-def _entity_plan(kind: Kind, body: Mapping[str, Any], actor: str | None) -> store.NewNode:
+def _entity_plan(kind: Kind, body: Mapping[str, Any]) -> store.NewNode:
     resource = kind.resource
     props = R.create_properties(resource, body)
     props.update(_derived(kind.label.value, props))
     if kind is RUN:
         props.setdefault("type", "TRAINING")
-    plan = store.NewNode(kind.label.value, _base_props(props, kind.label.value, actor))
+    plan = store.NewNode(kind.label.value, props)
     parent_id = R.parent_id(resource, body, required=kind in (MV, IS, RUN))
     if parent_id is not None:
-        parents = {
-            "ModelVersion": ("RegisteredModel", store.Rel.HAS_VERSION),
-            "Deployment": ("ServingEnvironment", store.Rel.HOSTS),
-            "Execution": ("Experiment", store.Rel.HAS_RUN),
-        }
-        parent_kind, rel = parents[kind.label.value]
-        plan.parent = store.Ref(parent_id, (parent_kind,), resource.parent_field or "parent")
-        plan.parent_rel = rel
+        parent = PARENTS[kind.label]
+        plan.parent = store.Ref(parent_id, (parent.kind.value,), resource.parent_field or "parent")
     if kind is IS:
         model_id = body.get("registeredModelId")
         if not isinstance(model_id, str) or not model_id:
             raise Invalid("registeredModelId is required", field="registeredModelId")
-        plan.refs.append(store.Ref(model_id, ("RegisteredModel",), "registeredModelId"))
+        plan.refs.append(store.Ref(model_id, RM.kinds, "registeredModelId"))
         version_id = props.get("modelVersionId")
         if version_id:
-            plan.refs.append(store.Ref(version_id, ("ModelVersion",), "modelVersionId"))
-        plan.deploy = store.Deploy(
-            version_id, props.get("desiredState") == "DEPLOYED", actor, new_id()
-        )
+            plan.refs.append(store.Ref(version_id, MV.kinds, "modelVersionId"))
+        plan.deploy = store.Deploy(version_id, props.get("desiredState") == "DEPLOYED")
     return plan
 
 
@@ -334,26 +314,28 @@ def patch_kind(kind: Kind, param: str) -> Handler:
     async def handler(request: Request) -> Response:
         node_id = _path_id(request, param)
         body = await _body(request)
-        actor = _actor(request)
-        change = _update_change(kind.resource, kind.label.value, body, actor)
-        refs = None
+        props, clear = _update_props(kind.resource, kind.label.value, body)
+        refs: list[store.Ref] = []
         followup = None
-        if kind is IS:
-
-            def is_refs(current: Record) -> list[store.Ref]:
-                version = body.get("modelVersionId")
-                if isinstance(version, str) and version:
-                    return [store.Ref(version, ("ModelVersion",), "modelVersionId")]
-                return []
+        if kind is IS and ("modelVersionId" in body or "desiredState" in body):
+            version = body.get("modelVersionId")
+            if isinstance(version, str) and version:
+                refs.append(store.Ref(version, MV.kinds, "modelVersionId"))
 
             def deploy(node: Record) -> tuple[store.Attach | None, store.Deploy | None]:
                 serving = node.get("desiredState") == "DEPLOYED"
-                version = node.get("modelVersionId")
-                return None, store.Deploy(version, serving, actor, new_id())
+                return None, store.Deploy(node.get("modelVersionId"), serving)
 
-            refs, followup = is_refs, deploy
+            followup = deploy
         node = await store.update(
-            _db(request), node_id, kind.kinds, change, refs=refs, followup=followup
+            _db(request),
+            node_id,
+            kind.kinds,
+            props,
+            actor=_actor(request),
+            clear_prefixes=clear,
+            refs=refs,
+            followup=followup,
         )
         return JSONResponse(_render(node))
 
@@ -382,18 +364,6 @@ def _artifact_types_param(request: Request) -> tuple[str, ...]:
     if raw not in R.ARTIFACT_KIND:
         raise Invalid("unknown artifactType", field="artifactType")
     return (R.ARTIFACT_KIND[raw],)
-
-
-def _owner_rel(artifact_type: str, owner_kind: str) -> store.Rel:
-    if artifact_type == "metric":
-        return store.Rel.HAS_METRIC
-    if artifact_type == "parameter":
-        return store.Rel.HAS_PARAMETER
-    if owner_kind == "ModelVersion":
-        return store.Rel.HAS_ARTIFACT
-    if artifact_type == "dataset-artifact":
-        return store.Rel.CONSUMED_BY
-    return store.Rel.PRODUCED
 
 
 def _parameter_entry(name: str, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -427,10 +397,7 @@ def _parameter_entry(name: str, props: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _artifact_plan(
-    resource: Resource,
-    body: Mapping[str, Any],
-    actor: str | None,
-    owner: tuple[str, str] | None,
+    resource: Resource, body: Mapping[str, Any], owner: tuple[str, str] | None
 ) -> store.NewNode:
     """Create plan for an artifact of any type, attached to ``owner`` (id, kind) when given."""
     artifact_type = resource.artifact_type or ""
@@ -445,28 +412,29 @@ def _artifact_plan(
             raise Invalid("a metric needs a value", field="value")
         props.setdefault("timestamp", now_ms())
         props.setdefault("step", 0)
-    node = _base_props(props, kind, actor)
-    if artifact_type in ("metric", "parameter"):
-        node.pop("tags", None)
-    plan = store.NewNode(kind, node)
+    plan = store.NewNode(kind, props)
     if artifact_type == "dataset-artifact":
-        dataset_name = _dataset_name(body, props["name"])
-        plan.dataset = (dataset_name, _base_props({"name": dataset_name}, "Dataset", actor))
-    owner_props: dict[str, Any] = {}
-    if artifact_type == "metric":
-        owner_props = {"m." + props["key"]: props["value"]}
-    elif artifact_type == "parameter":
-        owner_props = _parameter_entry(props["key"], props)
+        plan.dataset = _dataset_name(body, props["name"])
     if owner is not None:
         owner_id, owner_kind = owner
-        rel = _owner_rel(artifact_type, owner_kind)
-        if rel is store.Rel.HAS_ARTIFACT and artifact_type != "dataset-artifact":
+        if owner_kind == Label.MODEL_VERSION.value and artifact_type in (
+            "model-artifact",
+            "doc-artifact",
+        ):
             # Model and doc artifacts hang under their version (parentId + HAS_ARTIFACT).
-            plan.parent = store.Ref(owner_id, ("ModelVersion",), "modelVersionId", in_path=True)
-            plan.parent_rel = store.Rel.HAS_ARTIFACT
+            plan.parent = store.Ref(owner_id, MV.kinds, "modelVersionId", in_path=True)
         else:
-            plan.attach = store.Attach(owner_id, rel, owner_props)
+            plan.attach = store.Attach(owner_id, _owner_props(artifact_type, props))
     return plan
+
+
+def _owner_props(artifact_type: str, record: Mapping[str, Any]) -> dict[str, Any]:
+    """What a metric or parameter record sets on its owner (latest ``m.<key>``, ``hp.<key>``)."""
+    if artifact_type == "metric" and record.get("value") is not None:
+        return {METRIC_PREFIX + str(record["key"]): record["value"]}
+    if artifact_type == "parameter":
+        return _parameter_entry(str(record["key"]), record)
+    return {}
 
 
 def _dataset_name(body: Mapping[str, Any], default: str) -> str:
@@ -529,8 +497,8 @@ def create_artifact(default_type: str | None) -> Handler:
         resource = _artifact_resource(body, default_type)
         if default_type and resource.artifact_type != default_type:
             raise Invalid(f"artifactType must be {default_type}", field="artifactType")
-        plan = _artifact_plan(resource, body, _actor(request), None)
-        node = await store.create(_db(request), plan)
+        plan = _artifact_plan(resource, body, None)
+        node = await store.create(_db(request), plan, actor=_actor(request, body))
         return JSONResponse(_render(node), status_code=201)
 
     return _guard(handler)
@@ -548,8 +516,10 @@ def patch_artifact(kinds: tuple[str, ...] | None, param: str) -> Handler:
         claimed = body.get("artifactType")
         if claimed is not None and claimed != resource.artifact_type:
             raise Invalid("artifactType cannot change", field="artifactType")
-        change = _update_change(resource, str(current["kind"]), body, _actor(request))
-        node = await store.update(_db(request), node_id, allowed, change)
+        props, clear = _update_props(resource, str(current["kind"]), body)
+        node = await store.update(
+            _db(request), node_id, allowed, props, actor=_actor(request), clear_prefixes=clear
+        )
         return JSONResponse(_render(node))
 
     return _guard(handler)
@@ -561,7 +531,6 @@ def upsert_owner_artifact(param: str, owner_kind: str) -> Handler:
     async def handler(request: Request) -> Response:
         owner_id = _path_id(request, param)
         body = await _body(request)
-        actor = _actor(request)
         resource = _artifact_resource(body)
         artifact_type = resource.artifact_type or ""
         db = _db(request)
@@ -570,21 +539,23 @@ def upsert_owner_artifact(param: str, owner_kind: str) -> Handler:
             if not isinstance(existing_id, str):
                 raise Invalid("id must be a string", field="id")
             kind = R.ARTIFACT_KIND[artifact_type]
-            change = _update_change(resource, kind, body, actor)
-            rel = _owner_rel(artifact_type, owner_kind)
+            props, clear = _update_props(resource, kind, body)
 
             def attach(node: Record) -> tuple[store.Attach | None, store.Deploy | None]:
-                owner_props: dict[str, Any] = {}
-                if artifact_type == "metric" and node.get("value") is not None:
-                    owner_props = {"m." + str(node["key"]): node["value"]}
-                elif artifact_type == "parameter":
-                    owner_props = _parameter_entry(str(node["key"]), node)
-                return store.Attach(owner_id, rel, owner_props), None
+                return store.Attach(owner_id, _owner_props(artifact_type, node)), None
 
-            node = await store.update(db, existing_id, (kind,), change, followup=attach)
+            node = await store.update(
+                db,
+                existing_id,
+                (kind,),
+                props,
+                actor=_actor(request),
+                clear_prefixes=clear,
+                followup=attach,
+            )
             return JSONResponse(_render(node), status_code=200)
-        plan = _artifact_plan(resource, body, actor, (owner_id, owner_kind))
-        node = await store.create(db, plan)
+        plan = _artifact_plan(resource, body, (owner_id, owner_kind))
+        node = await store.create(db, plan, actor=_actor(request, body))
         return JSONResponse(_render(node), status_code=201)
 
     return _guard(handler)
@@ -667,7 +638,7 @@ def create_serve() -> Handler:
         record_id = new_id()
         props = {"id": record_id, "name": record_id, **props}
         node = await store.create_serve(
-            _db(request), service_id, version_id, props, _actor(request)
+            _db(request), service_id, version_id, props, actor=_actor(request, body)
         )
         return JSONResponse(R.render(R.SERVE_MODEL, node), status_code=201)
 
@@ -681,7 +652,7 @@ async def openapi_document(_: Request) -> Response:
 
 def _routes() -> list[Route]:
     get, post, patch = ["GET"], ["POST"], ["PATCH"]
-    ma_kinds = ("ModelArtifact",)
+    ma_kinds = MA.kinds
     return [
         Route("/openapi.yaml", openapi_document, methods=get),
         # registered models
@@ -700,7 +671,7 @@ def _routes() -> list[Route]:
         ),
         Route(
             "/registered_models/{registered_model_id}/versions",
-            list_kind(MV, ("registered_model_id", ("RegisteredModel",))),
+            list_kind(MV, ("registered_model_id", RM.kinds)),
             methods=get,
         ),
         Route(
@@ -723,7 +694,7 @@ def _routes() -> list[Route]:
         ),
         Route(
             "/model_versions/{model_version_id}/artifacts",
-            upsert_owner_artifact("model_version_id", "ModelVersion"),
+            upsert_owner_artifact("model_version_id", Label.MODEL_VERSION.value),
             methods=post,
         ),
         # model artifacts
@@ -762,7 +733,7 @@ def _routes() -> list[Route]:
         ),
         Route(
             "/serving_environments/{serving_environment_id}/inference_services",
-            list_kind(IS, ("serving_environment_id", ("ServingEnvironment",))),
+            list_kind(IS, ("serving_environment_id", SE.kinds)),
             methods=get,
         ),
         Route(
@@ -785,12 +756,12 @@ def _routes() -> list[Route]:
         ),
         Route(
             "/inference_services/{inference_service_id}/model",
-            inference_service_target(("RegisteredModel",), "registeredModelId"),
+            inference_service_target(RM.kinds, "registeredModelId"),
             methods=get,
         ),
         Route(
             "/inference_services/{inference_service_id}/version",
-            inference_service_target(("ModelVersion",), "modelVersionId"),
+            inference_service_target(MV.kinds, "modelVersionId"),
             methods=get,
         ),
         Route("/inference_services/{inference_service_id}/serves", list_serves(), methods=get),
@@ -803,7 +774,7 @@ def _routes() -> list[Route]:
         Route("/experiments/{experiment_id}", patch_kind(EXP, "experiment_id"), methods=patch),
         Route(
             "/experiments/{experiment_id}/experiment_runs",
-            list_kind(RUN, ("experiment_id", ("Experiment",))),
+            list_kind(RUN, ("experiment_id", EXP.kinds)),
             methods=get,
         ),
         Route(
@@ -829,7 +800,7 @@ def _routes() -> list[Route]:
         ),
         Route(
             "/experiment_runs/{experimentrun_id}/artifacts",
-            upsert_owner_artifact("experimentrun_id", "Execution"),
+            upsert_owner_artifact("experimentrun_id", Label.EXECUTION.value),
             methods=post,
         ),
         Route(

@@ -10,49 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.errors import Invalid, NotFound
-from modelgraph.domain.graph import Label, State
+from modelgraph.domain.graph import PARENTS, Label, Rel, check_name, stamp_new
 from modelgraph.domain.ids import new_id, now_ms
+from modelgraph.domain.principal import SYSTEM, Principal
+from modelgraph.domain.registry import Stage
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database
 
 CHUNK = 5_000
 
-_NODE_FILES: dict[Label, str] = {
-    Label.REGISTERED_MODEL: "bulk/nodes_registered_model",
-    Label.MODEL_VERSION: "bulk/nodes_model_version",
-    Label.MODEL_ARTIFACT: "bulk/nodes_model_artifact",
-    Label.DOC_ARTIFACT: "bulk/nodes_doc_artifact",
-    Label.DATASET: "bulk/nodes_dataset",
-    Label.DATASET_VERSION: "bulk/nodes_dataset_version",
-    Label.EXECUTION: "bulk/nodes_execution",
-    Label.EXPERIMENT: "bulk/nodes_experiment",
-    Label.SERVING_ENVIRONMENT: "bulk/nodes_serving_environment",
-    Label.DEPLOYMENT: "bulk/nodes_deployment",
-}
-_NODES: dict[Label, tuple[str, LiteralString]] = {
-    label: (name, query(name)) for label, name in _NODE_FILES.items()
-}
+_NODES = query("bulk/nodes")
 
 
-class Edge(StrEnum):
-    """Relationship kinds the loader writes; each maps to one fixed query file."""
-
-    HAS_VERSION = "HAS_VERSION"
-    HAS_ARTIFACT = "HAS_ARTIFACT"
-    HAS_RUN = "HAS_RUN"
-    HOSTS = "HOSTS"
-    CONSUMED_BY = "CONSUMED_BY"  # rows carry `role`
-    PRODUCED = "PRODUCED"
-    DEPLOYED_AS = "DEPLOYED_AS"  # rows carry `since`, `until`, `by`
+# Relationship kinds the loader writes; each maps to one fixed query file. DEPLOYED_AS rows carry
+# `since`, `until`, `by`; CONSUMED_BY rows carry `role`.
+Edge = Rel
 
 
-_EDGE_FILES: dict[Edge, str] = {
+_EDGE_FILES: dict[Rel, str] = {
     Edge.HAS_VERSION: "bulk/edges_has_version",
     Edge.HAS_ARTIFACT: "bulk/edges_has_artifact",
     Edge.HAS_RUN: "bulk/edges_has_run",
@@ -61,21 +41,11 @@ _EDGE_FILES: dict[Edge, str] = {
     Edge.PRODUCED: "bulk/edges_produced",
     Edge.DEPLOYED_AS: "bulk/edges_deployed_as",
 }
-_EDGES: dict[Edge, tuple[str, LiteralString]] = {
+_EDGES: dict[Rel, tuple[str, LiteralString]] = {
     edge: (name, query(name)) for edge, name in _EDGE_FILES.items()
 }
 _ALIASES = ("bulk/alias_assignments", query("bulk/alias_assignments"))
 _APPROVALS = ("bulk/approvals", query("bulk/approvals"))
-
-# Which parent edge links a child kind to its parent (parentId in the contract).
-_PARENT_EDGE: dict[Label, Edge] = {
-    Label.MODEL_VERSION: Edge.HAS_VERSION,
-    Label.DATASET_VERSION: Edge.HAS_VERSION,
-    Label.MODEL_ARTIFACT: Edge.HAS_ARTIFACT,
-    Label.DOC_ARTIFACT: Edge.HAS_ARTIFACT,
-    Label.EXECUTION: Edge.HAS_RUN,
-    Label.DEPLOYMENT: Edge.HOSTS,
-}
 
 
 def chunks(rows: Sequence[Mapping[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
@@ -85,13 +55,17 @@ def chunks(rows: Sequence[Mapping[str, Any]], size: int = CHUNK) -> Iterator[lis
 
 
 async def _load(
-    db: Database, name: str, text: LiteralString, rows: Sequence[Mapping[str, Any]]
+    db: Database,
+    name: str,
+    text: LiteralString,
+    rows: Sequence[Mapping[str, Any]],
+    **params: Any,
 ) -> int:
     written = 0
     for part in chunks(rows):
 
         async def work(tx: AsyncManagedTransaction, part: list[dict[str, Any]] = part) -> int:
-            row = await db.fetch_one(tx, name, text, rows=part)
+            row = await db.fetch_one(tx, name, text, rows=part, **params)
             return int(row["written"]) if row else 0
 
         count = await db.write(work)
@@ -103,15 +77,16 @@ async def _load(
 
 
 async def load_nodes(db: Database, kind: Label, rows: Sequence[Mapping[str, Any]]) -> int:
-    """MERGE ``kind`` nodes by ``id`` and set their properties (rows are full property maps)."""
+    """MERGE ``kind`` nodes by ``id`` and set their properties (rows are full property maps,
+    stamped as :func:`domain.graph.stamp_new` does); each new node gets its Kubeflow id."""
     for row in rows:
         if not row.get("id"):
             raise Invalid("every node row needs an id", field="id")
-    name, text = _NODES[kind]
-    return await _load(db, name, text, rows)
+        check_name(row.get("name"))
+    return await _load(db, "bulk/nodes", _NODES, rows, kind=kind.value)
 
 
-async def load_edges(db: Database, edge: Edge, rows: Sequence[Mapping[str, Any]]) -> int:
+async def load_edges(db: Database, edge: Rel, rows: Sequence[Mapping[str, Any]]) -> int:
     """MERGE ``edge`` relationships; rows are ``{source, target, ...edge properties}``."""
     name, text = _EDGES[edge]
     return await _load(db, name, text, rows)
@@ -131,11 +106,12 @@ async def load_approvals(db: Database, rows: Sequence[Mapping[str, Any]]) -> int
 class GraphBatch:
     """Collects contract-shaped nodes and edges in memory, then loads them in bulk.
 
-    ``node()`` fills the common fields (id, kind, state, tags, times) and, given a parent,
-    sets ``parentId`` and the parent edge, so callers write only what matters to them.
+    ``node()`` stamps the common fields as every writer does (id, kind, state, tags, times,
+    author/updatedBy) and, given a parent, sets ``parentId`` and the parent edge.
     """
 
     clock: int = field(default_factory=now_ms)
+    actor: Principal = SYSTEM
     nodes: dict[Label, list[dict[str, Any]]] = field(default_factory=dict)
     edges: dict[Edge, list[dict[str, Any]]] = field(default_factory=dict)
     aliases: list[dict[str, Any]] = field(default_factory=list)
@@ -147,22 +123,16 @@ class GraphBatch:
 
     def node(self, kind: Label, name: str, parent: str | None = None, **props: Any) -> str:
         """Add one node; returns its id (``props`` may override any default, e.g. createdAt)."""
-        at = self._tick()
-        row: dict[str, Any] = {
-            "id": new_id(),
-            "kind": kind.value,
-            "name": name,
-            "state": State.LIVE.value,
-            "tags": [],
-            "createdAt": at,
-            "updatedAt": at,
-        }
+        row = stamp_new(kind, new_id(), self._tick(), self.actor)
+        row["name"] = check_name(name)
+        if kind is Label.MODEL_VERSION:
+            row["stage"] = Stage.DEVELOPMENT.value
         if parent is not None:
             row["parentId"] = parent
         row.update(props)
         self.nodes.setdefault(kind, []).append(row)
         if parent is not None:
-            self.edge(_PARENT_EDGE[kind], parent, row["id"])
+            self.edge(PARENTS[kind].rel, parent, row["id"])
         return str(row["id"])
 
     def edge(self, edge: Edge, source: str, target: str, **props: Any) -> None:
@@ -185,8 +155,18 @@ class GraphBatch:
         until: int | None = None,
         by: str = "loader",
     ) -> None:
-        """``(version)-[:DEPLOYED_AS {since, until, by}]->(deployment)``."""
-        self.edge(Edge.DEPLOYED_AS, version_id, deployment_id, since=since, until=until, by=by)
+        """``(version)-[:DEPLOYED_AS {since, until, by}]->(deployment)``, shaped as deploy_tx."""
+        closed_by = by if until is not None else None
+        self.edge(
+            Edge.DEPLOYED_AS,
+            version_id,
+            deployment_id,
+            id=new_id(),
+            since=since,
+            until=until,
+            by=by,
+            closedBy=closed_by,
+        )
 
     def alias(
         self,

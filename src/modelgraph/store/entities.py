@@ -11,51 +11,31 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from modelgraph.domain.errors import FailedPrecondition, Invalid, NotFound
-from modelgraph.domain.graph import Label, State
+from modelgraph.domain.errors import Invalid, NotFound
+from modelgraph.domain.graph import (
+    PARENTS,
+    Label,
+    State,
+    actor_id,
+    check_name,
+    check_server_fields,
+    require_live,
+    stamp_new,
+)
 from modelgraph.domain.ids import new_id, now_ms
-from modelgraph.domain.registry import PARENT_KIND, PARENT_REQUIRED, Stage
+from modelgraph.domain.principal import Principal
+from modelgraph.domain.registry import Stage
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
-_CREATE: dict[Label, tuple[str, LiteralString]] = {
-    Label.REGISTERED_MODEL: (
-        "registry/create_registered_model",
-        query("registry/create_registered_model"),
-    ),
-    Label.MODEL_VERSION: ("registry/create_model_version", query("registry/create_model_version")),
-    Label.MODEL_ARTIFACT: (
-        "registry/create_model_artifact",
-        query("registry/create_model_artifact"),
-    ),
-    Label.DOC_ARTIFACT: ("registry/create_doc_artifact", query("registry/create_doc_artifact")),
-    Label.DATASET: ("registry/create_dataset", query("registry/create_dataset")),
-    Label.DATASET_VERSION: (
-        "registry/create_dataset_version",
-        query("registry/create_dataset_version"),
-    ),
-    Label.EXECUTION: ("registry/create_execution", query("registry/create_execution")),
-    Label.EXPERIMENT: ("registry/create_experiment", query("registry/create_experiment")),
-    Label.SERVING_ENVIRONMENT: (
-        "registry/create_serving_environment",
-        query("registry/create_serving_environment"),
-    ),
-    Label.DEPLOYMENT: ("registry/create_deployment", query("registry/create_deployment")),
-}
+_CREATE = query("registry/create_entity")
 _GET_BY_IDS = query("registry/get_by_ids")
 _GET_BY_NAME = query("registry/get_by_name")
 _GET_BY_EXTERNAL_ID = query("registry/get_by_external_id")
 _UPDATE = query("registry/update")
+_LOCK = query("registry/lock")
+_ATTACH = query("registry/attach_artifact")
 _CHILDREN = query("registry/children_by_parent")
-
-# Properties a caller may never set directly.
-RESERVED = frozenset({"id", "kind", "createdAt", "updatedAt", "author", "updatedBy", "parentId"})
-
-
-def _check_props(props: Mapping[str, Any]) -> None:
-    bad = sorted(RESERVED.intersection(props))
-    if bad:
-        raise Invalid(f"server-managed properties cannot be set: {', '.join(bad)}", field=bad[0])
 
 
 async def get_tx(db: Database, tx: AsyncManagedTransaction, entity_id: str) -> Record | None:
@@ -74,40 +54,52 @@ async def require_tx(
     return node
 
 
+async def lock_tx(db: Database, tx: AsyncManagedTransaction, ids: list[str]) -> dict[str, Record]:
+    """Write-lock entities and read them back under the lock (missing ids are absent)."""
+    wanted = sorted({i for i in ids if i})
+    rows = await db.fetch(tx, "registry/lock", _LOCK, ids=wanted)
+    return {row["node"]["id"]: row["node"] for row in rows}
+
+
 async def create_tx(
     db: Database,
     tx: AsyncManagedTransaction,
     kind: Label,
     props: Mapping[str, Any],
     *,
-    actor: str,
+    actor: Principal,
     parent_id: str | None = None,
 ) -> Record:
-    """Create one entity inside ``tx``; the parent must exist and be LIVE."""
-    _check_props(props)
-    if kind in PARENT_REQUIRED and not parent_id:
-        raise Invalid(f"a {kind.value} needs a parent {PARENT_KIND[kind].value}", field="parentId")
+    """The one writer of new entities: common fields, kfId, parent edge; the parent must be LIVE."""
+    check_server_fields(props)
+    parent = PARENTS.get(kind)
+    if parent is not None and parent.required and not parent_id:
+        raise Invalid(f"a {kind.value} needs a parent {parent.kind.value}", field="parentId")
     if parent_id is not None:
-        parent = await require_tx(db, tx, parent_id, PARENT_KIND[kind], field="parentId")
-        if parent.get("state") == State.ARCHIVED.value:
-            raise FailedPrecondition(
-                f"{PARENT_KIND[kind].value} {parent_id!r} is archived; unarchive it first",
-                field="parentId",
-            )
-    at = now_ms()
-    full: dict[str, Any] = {k: v for k, v in props.items() if v is not None}
-    full.setdefault("tags", [])
-    full.setdefault("state", State.LIVE.value)
+        if parent is None:
+            raise Invalid(f"a {kind.value} has no parent", field="parentId")
+        # Locked, so an archive of the parent cannot slip in between this check and the create.
+        found = (await lock_tx(db, tx, [parent_id])).get(parent_id)
+        if found is None or found.get("kind") != parent.kind.value:
+            raise NotFound(f"no {parent.kind.value} with id {parent_id!r}", field="parentId")
+        require_live(found, "parentId")
+    entity_id = new_id()
+    full = stamp_new(kind, entity_id, now_ms(), actor)
+    full.update({k: v for k, v in props.items() if v is not None})
+    full["name"] = check_name(full.get("name", entity_id))
     if kind is Label.MODEL_VERSION:
         # Stored, not only shown: filters on stage must find new versions too.
         full.setdefault("stage", Stage.DEVELOPMENT.value)
-    full.update(
-        id=new_id(), kind=kind.value, createdAt=at, updatedAt=at, author=actor, updatedBy=actor
-    )
     if parent_id is not None:
         full["parentId"] = parent_id
-    name, text = _CREATE[kind]
-    row = await db.fetch_one(tx, name, text, props=full)
+    row = await db.fetch_one(
+        tx,
+        "registry/create_entity",
+        _CREATE,
+        kind=kind.value,
+        props=full,
+        parentRel=parent.rel.value if parent is not None and parent_id is not None else None,
+    )
     if row is None:
         raise NotFound(f"parent {parent_id!r} not found", field="parentId")
     node: Record = row["node"]
@@ -121,17 +113,41 @@ async def update_tx(
     entity_id: str,
     props: Mapping[str, Any],
     *,
-    actor: str,
+    actor: Principal,
 ) -> Record:
-    """Merge ``props`` into one entity (None removes a property); bumps updatedAt/updatedBy."""
-    _check_props(props)
-    full = dict(props)
-    full.update(updatedAt=now_ms(), updatedBy=actor)
+    """The one writer of entity changes: merge ``props`` (None removes), stamp updatedAt/By."""
+    check_server_fields(props)
+    if "name" in props:
+        check_name(props["name"])
     row = await db.fetch_one(
-        tx, "registry/update", _UPDATE, id=entity_id, kind=kind.value, props=full
+        tx,
+        "registry/update",
+        _UPDATE,
+        id=entity_id,
+        kind=kind.value,
+        props=dict(props),
+        by=actor_id(actor),
+        at=now_ms(),
     )
     if row is None:
         raise NotFound(f"no {kind.value} with id {entity_id!r}", field="id")
+    node: Record = row["node"]
+    return node
+
+
+async def attach_tx(
+    db: Database, tx: AsyncManagedTransaction, version_id: str, artifact_id: str
+) -> Record:
+    """The one writer attaching an existing artifact to a model version (HAS_ARTIFACT)."""
+    version = (await lock_tx(db, tx, [version_id])).get(version_id)
+    if version is None or version.get("kind") != Label.MODEL_VERSION.value:
+        raise NotFound(f"no ModelVersion with id {version_id!r}", field="id")
+    require_live(version, "id")
+    row = await db.fetch_one(
+        tx, "registry/attach_artifact", _ATTACH, versionId=version_id, id=artifact_id
+    )
+    if row is None:
+        raise NotFound(f"no artifact with id {artifact_id!r}", field="id")
     node: Record = row["node"]
     return node
 
@@ -141,7 +157,7 @@ async def create(
     kind: Label,
     props: Mapping[str, Any],
     *,
-    actor: str,
+    actor: Principal,
     parent_id: str | None = None,
 ) -> Record:
     """Create one entity in its own transaction."""
@@ -153,7 +169,7 @@ async def create(
 
 
 async def update(
-    db: Database, kind: Label, entity_id: str, props: Mapping[str, Any], *, actor: str
+    db: Database, kind: Label, entity_id: str, props: Mapping[str, Any], *, actor: Principal
 ) -> Record:
     """Update one entity in its own transaction."""
 
@@ -163,21 +179,21 @@ async def update(
     return await db.write(work)
 
 
-async def set_state(
-    db: Database, kind: Label, entity_id: str, state: State, *, actor: str
-) -> Record:
-    """Archive or unarchive (the API never hard-deletes)."""
-    return await update(db, kind, entity_id, {"state": state.value}, actor=actor)
+async def get_many_tx(
+    db: Database, tx: AsyncManagedTransaction, ids: list[str]
+) -> dict[str, Record]:
+    """Entities by id (any kind) inside a transaction, keyed by id; missing ids are absent."""
+    rows = await db.fetch(tx, "registry/get_by_ids", _GET_BY_IDS, ids=list(dict.fromkeys(ids)))
+    return {row["node"]["id"]: row["node"] for row in rows}
 
 
 async def get_many(db: Database, ids: list[str]) -> dict[str, Record]:
     """Entities by id (any kind), keyed by id; missing ids are absent."""
 
-    async def work(tx: AsyncManagedTransaction) -> list[Record]:
-        return await db.fetch(tx, "registry/get_by_ids", _GET_BY_IDS, ids=ids)
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Record]:
+        return await get_many_tx(db, tx, ids)
 
-    rows = await db.read(work)
-    return {row["node"]["id"]: row["node"] for row in rows}
+    return await db.read(work)
 
 
 async def get(db: Database, entity_id: str, kind: Label | None = None) -> Record | None:
@@ -196,7 +212,8 @@ async def get_by_name_tx(
     parent_name: str | None = None,
 ) -> Record | None:
     """One entity by name (versions and deployments: within the parent named ``parent_name``)."""
-    parent_kind = PARENT_KIND.get(kind)
+    parent = PARENTS.get(kind)
+    parent_kind = parent.kind if parent is not None else None
     row = await db.fetch_one(
         tx,
         "registry/get_by_name",
@@ -300,41 +317,45 @@ def check_tags(tags: list[str], field: str = "tags") -> list[str]:
     return unique
 
 
-async def edit(
+async def edit_tx(
     db: Database,
+    tx: AsyncManagedTransaction,
     entity_id: str,
     *,
-    actor: str,
+    actor: Principal,
     set_props: Mapping[str, Any] | None = None,
     clear_prefixes: tuple[str, ...] = (),
     add_tags: list[str] | None = None,
     remove_tags: list[str] | None = None,
     replace_tags: list[str] | None = None,
 ) -> Record:
-    """Edit any entity's tags and typed maps in one transaction.
+    """Edit any entity's properties, tags and typed maps inside ``tx``.
 
     ``clear_prefixes`` drops every property starting with one of them first (replace semantics);
-    ``set_props`` is then merged (None values remove keys).
+    ``set_props`` is then merged (None values remove keys). The entity and its parent are locked
+    first: concurrent edits take turns, and an archive cannot race a child, deploy or alias write.
     """
-    if set_props:
-        _check_props(set_props)
+    check_server_fields(set_props or {})
+    found = await get_tx(db, tx, entity_id)
+    if found is None:
+        raise NotFound(f"no entity with id {entity_id!r}", field="id")
+    node = (await lock_tx(db, tx, [entity_id, found.get("parentId") or ""]))[entity_id]
+    props: dict[str, Any] = {}
+    if clear_prefixes:
+        props.update({k: None for k in node if k.startswith(clear_prefixes)})
+    props.update(set_props or {})
+    if replace_tags is not None or add_tags or remove_tags:
+        tags = list(replace_tags) if replace_tags is not None else list(node.get("tags") or [])
+        tags += [t for t in add_tags or [] if t not in tags]
+        tags = [t for t in tags if t not in set(remove_tags or [])]
+        props["tags"] = check_tags(tags)
+    return await update_tx(db, tx, Label(node["kind"]), entity_id, props, actor=actor)
+
+
+async def edit(db: Database, entity_id: str, *, actor: Principal, **changes: Any) -> Record:
+    """:func:`edit_tx` in its own write transaction."""
 
     async def work(tx: AsyncManagedTransaction) -> Record:
-        found = await get_tx(db, tx, entity_id)
-        if found is None:
-            raise NotFound(f"no entity with id {entity_id!r}", field="id")
-        # Write first, then decide from the node read back under its lock: concurrent edits of
-        # one entity take turns instead of overwriting each other's tags.
-        node = await update_tx(db, tx, Label(found["kind"]), entity_id, {}, actor=actor)
-        props: dict[str, Any] = {}
-        if clear_prefixes:
-            props.update({k: None for k in node if k.startswith(clear_prefixes)})
-        props.update(set_props or {})
-        if replace_tags is not None or add_tags or remove_tags:
-            tags = list(replace_tags) if replace_tags is not None else list(node.get("tags") or [])
-            tags += [t for t in add_tags or [] if t not in tags]
-            tags = [t for t in tags if t not in set(remove_tags or [])]
-            props["tags"] = check_tags(tags)
-        return await update_tx(db, tx, Label(node["kind"]), entity_id, props, actor=actor)
+        return await edit_tx(db, tx, entity_id, actor=actor, **changes)
 
     return await db.write(work)

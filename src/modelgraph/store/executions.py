@@ -1,86 +1,81 @@
-"""Execution inputs and outputs (lineage edges written incrementally)."""
+"""The one writer of run lineage: an execution's inputs (CONSUMED_BY) and outputs (PRODUCED)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.errors import Invalid, NotFound
-from modelgraph.domain.graph import Label, check_key
+from modelgraph.domain.graph import FLOW_KINDS, Label, check_key
+from modelgraph.domain.principal import Principal
 from modelgraph.store import entities
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
-_ADD_INPUT = query("registry/add_input")
-_ADD_OUTPUT = query("registry/add_output")
-
-# Entity kinds that may flow through executions.
-LINEAGE_KINDS = frozenset(
-    {
-        Label.DATASET_VERSION.value,
-        Label.MODEL_VERSION.value,
-        Label.MODEL_ARTIFACT.value,
-        Label.DOC_ARTIFACT.value,
-    }
-)
+_LINK = query("registry/link_run")
+_FLOW = frozenset(k.value for k in FLOW_KINDS)
 
 
-async def _check_endpoint(
-    db: Database, tx: AsyncManagedTransaction, execution_id: str, entity_id: str
+async def link_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    execution_id: str,
+    inputs: Sequence[tuple[str, str]] = (),
+    outputs: Sequence[str] = (),
+    *,
+    where: str = "entityId",
 ) -> None:
-    await entities.require_tx(db, tx, execution_id, Label.EXECUTION, "executionId")
-    node = await entities.get_tx(db, tx, entity_id)
-    if node is None:
-        raise NotFound(f"no entity with id {entity_id!r}", field="entityId")
-    if node.get("kind") not in LINEAGE_KINDS:
-        raise Invalid(
-            "inputs and outputs are dataset versions, model versions or artifacts",
-            field="entityId",
-        )
+    """Record ``(input)-[:CONSUMED_BY {role}]->(run)`` and ``(run)-[:PRODUCED]->(output)`` edges.
 
-
-async def add_input_tx(
-    db: Database, tx: AsyncManagedTransaction, execution_id: str, entity_id: str, role: str
-) -> None:
-    """``(entity)-[:CONSUMED_BY {role}]->(execution)`` inside a transaction (idempotent)."""
-    check_key(role, "role")
-    await _check_endpoint(db, tx, execution_id, entity_id)
+    Idempotent; every endpoint is checked first (one round trip), so a bad id writes nothing.
+    """
+    for _, role in inputs:
+        check_key(role, "role")
+    ids = [i for i, _ in inputs] + list(outputs)
+    found = await entities.get_many_tx(db, tx, [execution_id, *ids])
+    run = found.get(execution_id)
+    if run is None or run.get("kind") != Label.EXECUTION.value:
+        raise NotFound(f"no Execution with id {execution_id!r}", field="executionId")
+    for entity_id in ids:
+        node = found.get(entity_id)
+        if node is None:
+            raise NotFound(f"no entity with id {entity_id!r}", field=where)
+        if node.get("kind") not in _FLOW:
+            raise Invalid(
+                f"{entity_id!r} is a {node.get('kind')}; inputs and outputs are dataset versions, "
+                "model versions or artifacts",
+                field=where,
+            )
     await db.fetch(
         tx,
-        "registry/add_input",
-        _ADD_INPUT,
+        "registry/link_run",
+        _LINK,
         executionId=execution_id,
-        entityId=entity_id,
-        role=role,
-    )
-
-
-async def add_output_tx(
-    db: Database, tx: AsyncManagedTransaction, execution_id: str, entity_id: str
-) -> None:
-    """``(execution)-[:PRODUCED]->(entity)`` inside a transaction (idempotent)."""
-    await _check_endpoint(db, tx, execution_id, entity_id)
-    await db.fetch(
-        tx, "registry/add_output", _ADD_OUTPUT, executionId=execution_id, entityId=entity_id
+        inputs=[{"id": i, "role": r} for i, r in inputs],
+        outputs=list(outputs),
     )
 
 
 async def add_input(
-    db: Database, execution_id: str, entity_id: str, role: str, *, actor: str
+    db: Database, execution_id: str, entity_id: str, role: str, *, actor: Principal
 ) -> Record:
     """Record an input of an execution; returns the execution."""
 
     async def work(tx: AsyncManagedTransaction) -> Record:
-        await add_input_tx(db, tx, execution_id, entity_id, role)
+        await link_tx(db, tx, execution_id, inputs=[(entity_id, role)])
         return await entities.update_tx(db, tx, Label.EXECUTION, execution_id, {}, actor=actor)
 
     return await db.write(work)
 
 
-async def add_output(db: Database, execution_id: str, entity_id: str, *, actor: str) -> Record:
+async def add_output(
+    db: Database, execution_id: str, entity_id: str, *, actor: Principal
+) -> Record:
     """Record an output of an execution; returns the execution."""
 
     async def work(tx: AsyncManagedTransaction) -> Record:
-        await add_output_tx(db, tx, execution_id, entity_id)
+        await link_tx(db, tx, execution_id, outputs=[entity_id])
         return await entities.update_tx(db, tx, Label.EXECUTION, execution_id, {}, actor=actor)
 
     return await db.write(work)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.errors import FailedPrecondition, Invalid, NotFound
-from modelgraph.domain.graph import METRIC_PREFIX, Label, State, check_key, check_scalar
+from modelgraph.domain.graph import (
+    METRIC_PREFIX,
+    Label,
+    actor_id,
+    check_key,
+    check_scalar,
+    require_live,
+)
 from modelgraph.domain.ids import new_id, now_ms
+from modelgraph.domain.principal import Principal
 from modelgraph.domain.registry import Stage, transition_allowed
 from modelgraph.store import entities
 from modelgraph.store.cypher import query
@@ -52,7 +61,7 @@ async def transition_stage(
     to: Stage,
     comment: str | None,
     *,
-    actor: str,
+    actor: Principal,
     require_approval: bool,
 ) -> Record:
     """Move a version to ``to`` if the workflow allows it; records a StageTransition."""
@@ -63,10 +72,7 @@ async def transition_stage(
         # Write first: the lock makes concurrent transitions of one version take turns, and the
         # node read back after it is the latest committed stage.
         version = await entities.update_tx(db, tx, Label.MODEL_VERSION, version_id, {}, actor=actor)
-        if version.get("state") == State.ARCHIVED.value:
-            raise FailedPrecondition(
-                "the version is archived; unarchive it first", field="versionId"
-            )
+        require_live(version, "versionId")
         current = Stage(version.get("stage") or Stage.DEVELOPMENT.value)
         if not transition_allowed(current, to):
             raise FailedPrecondition(
@@ -96,7 +102,7 @@ async def transition_stage(
             id=new_id(),
             fromStage=current.value,
             toStage=to.value,
-            by=actor,
+            by=actor_id(actor),
             at=now_ms(),
             comment=comment,
         )
@@ -108,7 +114,7 @@ async def transition_stage(
 
 
 async def approve(
-    db: Database, version_id: str, stage: Stage, comment: str | None, *, actor: str
+    db: Database, version_id: str, stage: Stage, comment: str | None, *, actor: Principal
 ) -> Record:
     """Record an approval of a version for ``stage``."""
     _comment(comment)
@@ -124,7 +130,7 @@ async def approve(
             versionId=version_id,
             id=new_id(),
             stage=stage.value,
-            by=actor,
+            by=actor_id(actor),
             at=now_ms(),
             comment=comment,
         )
@@ -142,22 +148,21 @@ def _alias(alias: str) -> str:
 
 
 async def set_alias(
-    db: Database, model_id: str, alias: str, version_id: str, *, actor: str
+    db: Database, model_id: str, alias: str, version_id: str, *, actor: Principal
 ) -> Record:
     """Point ``alias`` at a version of the model; the previous holder's assignment is closed."""
     _alias(alias)
 
     async def work(tx: AsyncManagedTransaction) -> Record:
-        model = await entities.require_tx(db, tx, model_id, Label.REGISTERED_MODEL, "modelId")
-        version = await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
+        await entities.require_tx(db, tx, model_id, Label.REGISTERED_MODEL, "modelId")
+        await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
+        # Both locked: concurrent alias moves take turns and an archive cannot slip in between.
+        locked = await entities.lock_tx(db, tx, [model_id, version_id])
+        model, version = locked[model_id], locked[version_id]
         if version.get("parentId") != model["id"]:
             raise Invalid("the version belongs to another model", field="versionId")
-        for node, field in ((model, "modelId"), (version, "versionId")):
-            if node.get("state") == State.ARCHIVED.value:
-                raise FailedPrecondition(
-                    f"{node['kind']} {node['name']!r} is archived; unarchive it first", field=field
-                )
-        # Bumping the model first takes its write lock: concurrent alias moves serialise here.
+        require_live(model, "modelId")
+        require_live(version, "versionId")
         await entities.update_tx(db, tx, Label.REGISTERED_MODEL, model_id, {}, actor=actor)
         row = await db.fetch_one(
             tx,
@@ -167,7 +172,7 @@ async def set_alias(
             versionId=version_id,
             alias=alias,
             at=now_ms(),
-            by=actor,
+            by=actor_id(actor),
         )
         assert row is not None
         item: Record = row["item"]
@@ -176,7 +181,7 @@ async def set_alias(
     return await db.write(work)
 
 
-async def remove_alias(db: Database, model_id: str, alias: str, *, actor: str) -> Record:
+async def remove_alias(db: Database, model_id: str, alias: str, *, actor: Principal) -> Record:
     """Close the current assignment of ``alias`` (history is kept)."""
     _alias(alias)
 
@@ -184,7 +189,13 @@ async def remove_alias(db: Database, model_id: str, alias: str, *, actor: str) -
         await entities.require_tx(db, tx, model_id, Label.REGISTERED_MODEL, "modelId")
         await entities.update_tx(db, tx, Label.REGISTERED_MODEL, model_id, {}, actor=actor)
         row = await db.fetch_one(
-            tx, "registry/remove_alias", _REMOVE_ALIAS, modelId=model_id, alias=alias, at=now_ms()
+            tx,
+            "registry/remove_alias",
+            _REMOVE_ALIAS,
+            modelId=model_id,
+            alias=alias,
+            at=now_ms(),
+            by=actor_id(actor),
         )
         if row is None:
             raise NotFound(f"alias {alias!r} is not set on this model", field="alias")
@@ -256,25 +267,44 @@ async def record_metrics_tx(
     owner_id: str,
     points: list[MetricPoint],
     *,
-    actor: str,
+    actor: Principal,
 ) -> Record:
     """Append points to the owner's history and set the latest value of each key (``m.<key>``)."""
     latest: dict[str, Any] = {}
     for point in sorted(points, key=lambda p: (p.step or 0, p.timestamp or 0)):
         latest[METRIC_PREFIX + point.key] = float(point.value)
     node = await entities.update_tx(db, tx, kind, owner_id, latest, actor=actor)
-    if points:
-        await db.fetch(
-            tx,
-            "registry/add_metric_points",
-            _ADD_POINTS,
-            ownerId=owner_id,
-            points=[
-                {"key": p.key, "value": float(p.value), "step": p.step, "timestamp": p.timestamp}
-                for p in points
-            ],
-        )
+    await append_points_tx(db, tx, owner_id, points)
     return node
+
+
+async def append_points_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    owner_id: str | None,
+    points: list[MetricPoint],
+    extra: Mapping[str, Any] | None = None,
+) -> list[Record]:
+    """The one writer of metric history: MetricPoint records (with kfIds) under their owner."""
+    if not points:
+        return []
+    rows = [
+        {
+            **(extra or {}),
+            "id": new_id(),
+            "key": p.key,
+            "value": float(p.value),
+            "step": p.step,
+            "timestamp": p.timestamp,
+        }
+        for p in points
+    ]
+    found = await db.fetch(
+        tx, "registry/add_metric_points", _ADD_POINTS, ownerId=owner_id, points=rows, at=now_ms()
+    )
+    if not found:
+        raise NotFound(f"no entity with id {owner_id!r}", field="id")
+    return [row["node"] for row in found]
 
 
 async def metric_points(db: Database, owner_ids: list[str]) -> dict[str, list[Record]]:
@@ -285,7 +315,7 @@ async def metric_points(db: Database, owner_ids: list[str]) -> dict[str, list[Re
 
 
 async def log_metrics(
-    db: Database, owner_id: str, points: list[MetricPoint], *, actor: str
+    db: Database, owner_id: str, points: list[MetricPoint], *, actor: Principal
 ) -> Record:
     """Append metric points to a model version or execution (one transaction)."""
     check_points(points)
@@ -308,7 +338,7 @@ async def write_entity(
     props: dict[str, Any],
     points: list[MetricPoint],
     *,
-    actor: str,
+    actor: Principal,
     entity_id: str | None = None,
     parent_id: str | None = None,
 ) -> Record:

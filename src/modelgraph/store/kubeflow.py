@@ -1,11 +1,9 @@
-"""Writes and reads behind the Kubeflow-compatible REST API, on the shared graph model.
+"""What the Kubeflow-compatible REST API adds on top of the shared writers.
 
-Every request is one transaction. Kubeflow resources map onto docs/graph-model.md nodes:
-registered models, versions, model/doc artifacts, serving environments (ServingEnvironment),
-inference services (Deployment + DEPLOYED_AS history), experiments (Experiment) and runs
-(Execution under HAS_RUN) are ``:Entity`` nodes; a dataset-artifact is a DatasetVersion under a
-Dataset; metric and parameter artifacts are ``MetricPoint`` / ``Parameter`` records attached to
-their version or run, which also keeps the latest value as ``m.<key>`` / ``hp.<key>``.
+Kubeflow resources map onto docs/graph-model.md nodes and are written by the same store
+functions every face uses (entities, serving, executions, governance). This module keeps only
+what Kubeflow adds: numeric ids (``kfId``) and their lookup, keyset page tokens, metric and
+parameter records, and the plan one REST request executes in one transaction.
 """
 
 from __future__ import annotations
@@ -20,52 +18,40 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from modelgraph.domain.errors import FailedPrecondition, Invalid, NotFound
-from modelgraph.domain.ids import now_ms
+from modelgraph.domain.errors import Invalid, NotFound
+from modelgraph.domain.graph import (
+    KF_OWNER_KINDS,
+    PARENTS,
+    Label,
+    RecordKind,
+    Rel,
+    check_server_fields,
+    require_live,
+)
+from modelgraph.domain.ids import new_id, now_ms
+from modelgraph.domain.principal import Principal
+from modelgraph.store import entities, executions, governance, serving
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 from modelgraph.store.listing import Filter, to_dnf
 
-_CREATE_ENTITY = query("kubeflow/create_entity")
 _GET_NODE = query("kubeflow/get_node")
-_UPDATE_NODE = query("kubeflow/update_node")
+_UPDATE_RECORD = query("kubeflow/update_record")
 _FIND_ENTITIES = query("kubeflow/find_entities")
 _FIND_ARTIFACTS = query("kubeflow/find_artifacts")
-_ATTACH = query("kubeflow/attach_artifact")
-_CREATE_METRIC = query("kubeflow/create_metric")
+_ATTACH_RECORD = query("kubeflow/attach_record")
 _CREATE_PARAMETER = query("kubeflow/create_parameter")
-_MERGE_DATASET = query("kubeflow/merge_dataset")
-_DEPLOY = query("kubeflow/deploy_version")
 _ARTIFACT_PAGE = query("kubeflow/artifact_page")
 _ENTITY_PAGE = query("kubeflow/entity_page")
-_NEXT_ID = query("kubeflow/next_id")
-_CREATE_SERVE = query("kubeflow/create_serve")
 _SERVE_PAGE = query("kubeflow/serve_page")
 _ASSIGN_IDS = query("kubeflow/assign_ids")
-_KF_ID = re.compile(r"[1-9][0-9]{0,18}")
 _OWNER_ARTIFACT_PAGE = query("kubeflow/owner_artifact_page")
 _RUN_METRIC_PAGE = query("kubeflow/run_metric_page")
+_KF_ID = re.compile(r"[1-9][0-9]{0,18}")
 
-METRIC_KIND = "MetricPoint"
-PARAMETER_KIND = "Parameter"
-OWNER_KINDS = ("ModelVersion", "Execution")
-# Kinds that may not be created under an ARCHIVED parent.
-_GUARDED_CHILDREN = frozenset(
-    {"ModelVersion", "ModelArtifact", "DocArtifact", "DatasetVersion", "Deployment"}
-)
-
-
-class Rel(StrEnum):
-    """The relationship types this module may create (each maps to a fixed query branch)."""
-
-    HAS_VERSION = "HAS_VERSION"
-    HAS_ARTIFACT = "HAS_ARTIFACT"
-    HOSTS = "HOSTS"
-    HAS_RUN = "HAS_RUN"
-    HAS_METRIC = "HAS_METRIC"
-    HAS_PARAMETER = "HAS_PARAMETER"
-    PRODUCED = "PRODUCED"
-    CONSUMED_BY = "CONSUMED_BY"
+OWNER_KINDS = tuple(k.value for k in KF_OWNER_KINDS)
+RECORD_KINDS = (RecordKind.METRIC_POINT.value, RecordKind.PARAMETER.value)
+_INPUT_ROLE = "input"
 
 
 @dataclass(frozen=True)
@@ -80,21 +66,19 @@ class Ref:
 
 @dataclass(frozen=True)
 class Attach:
-    """Attach the node to an owner (model version or experiment run)."""
+    """Attach the node to an owner (model version or experiment run, by Kubeflow id); a metric
+    or parameter also sets ``owner_props`` (the owner's latest ``m.<key>`` / ``hp.<key>``)."""
 
     owner_id: str
-    rel: Rel
     owner_props: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Deploy:
-    """Make a Deployment serve ``version_id`` (or nothing) from now on."""
+    """Make a Deployment serve ``version_id`` (Kubeflow id), or nothing, from now on."""
 
     version_id: str | None
     serving: bool
-    by: str | None
-    record_id: str
 
 
 @dataclass
@@ -104,10 +88,9 @@ class NewNode:
     kind: str
     props: dict[str, Any]
     parent: Ref | None = None
-    parent_rel: Rel | None = None
     refs: list[Ref] = field(default_factory=list)
     attach: Attach | None = None
-    dataset: tuple[str, dict[str, Any]] | None = None  # (Dataset name, props if created)
+    dataset: str | None = None  # the Dataset (by name) a dataset-artifact's version hangs under
     deploy: Deploy | None = None
 
 
@@ -139,38 +122,15 @@ async def _require(db: Database, tx: AsyncManagedTransaction, ref: Ref) -> Recor
     return node
 
 
-async def _next_id(db: Database, tx: AsyncManagedTransaction) -> int:
-    row = await db.fetch_one(tx, "kubeflow/next_id", _NEXT_ID)
-    assert row is not None
-    return int(row["kfId"])
+async def assign_ids(db: Database) -> int:
+    """Backfill kfIds on graphs written before every writer stamped them (idempotent; migrate)."""
 
+    async def work(tx: AsyncManagedTransaction) -> int:
+        row = await db.fetch_one(tx, "kubeflow/assign_ids", _ASSIGN_IDS)
+        assert row is not None
+        return int(row["assigned"]) + int(row["served"])
 
-def _lacks_ids(nodes: list[Record]) -> bool:
-    """Whether a read met entities (or DEPLOYED_AS records) that assign_ids has not seen yet."""
-    return any(
-        n.get("kfId") is None or (n.get("parentId") and n.get("kfParentId") is None)
-        for n in nodes
-        if n.get("kind") not in (METRIC_KIND, PARAMETER_KIND)
-    )
-
-
-async def assign_ids(db: Database) -> None:
-    """Give Kubeflow ids to entities created outside REST (idempotent)."""
-
-    async def work(tx: AsyncManagedTransaction) -> None:
-        await db.fetch(tx, "kubeflow/assign_ids", _ASSIGN_IDS)
-
-    await db.write(work)
-
-
-async def _read_nodes(db: Database, work: Callable[[AsyncManagedTransaction], Any]) -> Any:
-    """Run a read; if it met entities without Kubeflow ids, assign them and read again."""
-    result = await db.read(work)
-    nodes = result if isinstance(result, list) else result.nodes
-    if _lacks_ids(nodes):
-        await assign_ids(db)
-        result = await db.read(work)
-    return result
+    return await db.write(work)
 
 
 async def get(db: Database, kf_id: str, kinds: tuple[str, ...]) -> Record | None:
@@ -182,117 +142,129 @@ async def get(db: Database, kf_id: str, kinds: tuple[str, ...]) -> Record | None
     return await db.read(work)
 
 
-async def create(db: Database, plan: NewNode) -> Record:
-    """Create one node (and its edges) in one write transaction; references are checked first."""
+async def _owner(db: Database, tx: AsyncManagedTransaction, attach: Attach) -> Record:
+    owner = await _require(db, tx, Ref(attach.owner_id, OWNER_KINDS, "id", True))
+    if owner["kind"] == Label.MODEL_VERSION.value:
+        require_live(owner, "id")
+    return owner
+
+
+async def _attach(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    node: Record,
+    owner: Record,
+    attach: Attach,
+    actor: Principal,
+) -> None:
+    """Link ``node`` to its owner through the shared writers (records: HAS_METRIC/PARAMETER)."""
+    kind = node["kind"]
+    if kind in RECORD_KINDS:
+        rel = Rel.HAS_METRIC if kind == RecordKind.METRIC_POINT.value else Rel.HAS_PARAMETER
+        await db.fetch(
+            tx,
+            "kubeflow/attach_record",
+            _ATTACH_RECORD,
+            id=node["id"],
+            ownerId=owner["id"],
+            rel=rel.value,
+        )
+        if attach.owner_props:
+            owner_kind = Label(owner["kind"])
+            await entities.update_tx(
+                db, tx, owner_kind, owner["id"], attach.owner_props, actor=actor
+            )
+    elif owner["kind"] == Label.MODEL_VERSION.value:
+        await entities.attach_tx(db, tx, owner["id"], node["id"])
+    elif kind == Label.DATASET_VERSION.value:
+        await executions.link_tx(db, tx, owner["id"], inputs=[(node["id"], _INPUT_ROLE)])
+    else:
+        await executions.link_tx(db, tx, owner["id"], outputs=[node["id"]])
+
+
+async def _deploy(
+    db: Database, tx: AsyncManagedTransaction, deployment_id: str, deploy: Deploy, actor: Principal
+) -> Record | None:
+    """Serve the named version through serving.deploy_tx, or stop serving (undeploy_tx)."""
+    if deploy.serving and deploy.version_id:
+        version = await _require(
+            db, tx, Ref(deploy.version_id, (Label.MODEL_VERSION.value,), "modelVersionId")
+        )
+        node, _ = await serving.deploy_tx(db, tx, deployment_id, version["id"], actor=actor)
+        return node
+    if not deploy.serving:
+        return await serving.undeploy_tx(db, tx, deployment_id, actor=actor)
+    return None
+
+
+async def _create_record(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    plan: NewNode,
+    owner: Record | None,
+    actor: Principal,
+) -> Record:
+    props = dict(plan.props)
+    owner_id = owner["id"] if owner else None
+    if plan.kind == RecordKind.METRIC_POINT.value:
+        point = governance.MetricPoint(
+            props.pop("key"), props.pop("value"), props.pop("step"), props.pop("timestamp")
+        )
+        [node] = await governance.append_points_tx(db, tx, owner_id, [point], extra=props)
+    else:
+        at = now_ms()
+        props.update(id=new_id(), kind=plan.kind, createdAt=at, updatedAt=at)
+        row = await db.fetch_one(
+            tx, "kubeflow/create_parameter", _CREATE_PARAMETER, props=props, ownerId=owner_id
+        )
+        assert row is not None
+        node = row["node"]
+    if owner is not None and plan.attach is not None and plan.attach.owner_props:
+        owner_kind = Label(owner["kind"])
+        await entities.update_tx(
+            db, tx, owner_kind, owner["id"], plan.attach.owner_props, actor=actor
+        )
+    return dict(node)
+
+
+async def create(db: Database, plan: NewNode, *, actor: Principal) -> Record:
+    """Execute one create request in one write transaction; references are checked first."""
+    check_server_fields(plan.props)
 
     async def work(tx: AsyncManagedTransaction) -> Record:
         for ref in plan.refs:
             await _require(db, tx, ref)
-        props = dict(plan.props)
+        owner = await _owner(db, tx, plan.attach) if plan.attach is not None else None
+        if plan.kind in RECORD_KINDS:
+            return await _create_record(db, tx, plan, owner, actor)
+        parent_id = None
         if plan.parent is not None:
-            parent = await _require(db, tx, plan.parent)
-            if plan.kind in _GUARDED_CHILDREN:
-                _check_live(parent, plan.parent.field)
-            props["parentId"] = parent["id"]
-            props["kfParentId"] = parent.get("kfId")
-        owner = None
-        if plan.attach is not None:
-            owner = await _require(db, tx, Ref(plan.attach.owner_id, OWNER_KINDS, "id", True))
-            if owner.get("kind") == "ModelVersion":
-                _check_live(owner, "id")
+            parent_id = (await _require(db, tx, plan.parent))["id"]
         if plan.dataset is not None:
-            name, dataset_props = plan.dataset
-            row = await db.fetch_one(
-                tx, "kubeflow/merge_dataset", _MERGE_DATASET, name=name, props=dataset_props
+            dataset = await entities.get_by_name_tx(db, tx, Label.DATASET, plan.dataset)
+            if dataset is None:
+                dataset = await entities.create_tx(
+                    db, tx, Label.DATASET, {"name": plan.dataset}, actor=actor
+                )
+            parent_id = dataset["id"]
+        try:
+            node = await entities.create_tx(
+                db, tx, Label(plan.kind), plan.props, actor=actor, parent_id=parent_id
             )
-            assert row is not None
-            props["parentId"] = row["node"]["id"]
-        props["kfId"] = await _next_id(db, tx)
-        if plan.kind in (METRIC_KIND, PARAMETER_KIND):
-            name, text = (
-                ("kubeflow/create_metric", _CREATE_METRIC)
-                if plan.kind == METRIC_KIND
-                else ("kubeflow/create_parameter", _CREATE_PARAMETER)
-            )
-            attach = plan.attach
-            row = await db.fetch_one(
-                tx,
-                name,
-                text,
-                props=props,
-                ownerId=owner["id"] if owner else None,
-                ownerProps=dict(attach.owner_props) if attach else {},
-            )
-            assert row is not None
-            return dict(row["node"])
-        rel = plan.parent_rel.value if plan.parent_rel else None
-        row = await db.fetch_one(
-            tx,
-            "kubeflow/create_entity",
-            _CREATE_ENTITY,
-            kind=plan.kind,
-            props=props,
-            parentRel=rel,
-        )
-        assert row is not None
-        if plan.attach is not None and owner is not None:
-            await _attach(db, tx, props["id"], owner["id"], plan.attach)
+        except (NotFound, Invalid) as exc:
+            if plan.parent is not None and exc.field == "parentId":
+                exc.field = plan.parent.field
+            raise
+        if owner is not None and plan.attach is not None:
+            await _attach(db, tx, node, owner, plan.attach, actor)
         if plan.deploy is not None:
-            await _deploy(db, tx, props["id"], plan.deploy)
-        return dict(row["node"])
+            node = await _deploy(db, tx, node["id"], plan.deploy, actor) or node
+        return dict(node)
 
     return await db.write(work)
 
 
-async def _attach(
-    db: Database, tx: AsyncManagedTransaction, node_id: str, owner_id: str, attach: Attach
-) -> None:
-    await db.fetch(
-        tx,
-        "kubeflow/attach_artifact",
-        _ATTACH,
-        id=node_id,
-        ownerId=owner_id,
-        rel=attach.rel.value,
-        ownerProps=dict(attach.owner_props),
-    )
-
-
-def _check_live(parent: Record, field: str) -> None:
-    """Children are not created under an ARCHIVED parent (docs/graph-model.md)."""
-    if parent.get("state") == "ARCHIVED":
-        raise FailedPrecondition(f"{parent.get('kind')} is ARCHIVED", field=field)
-
-
-def _check_deployable(version: Record) -> None:
-    if version.get("state") == "ARCHIVED" or version.get("stage") == "ARCHIVED":
-        raise FailedPrecondition(
-            "an archived model version cannot be deployed", field="modelVersionId"
-        )
-
-
-async def _deploy(db: Database, tx: AsyncManagedTransaction, node_id: str, deploy: Deploy) -> None:
-    version = parse_kf_id(deploy.version_id) if deploy.version_id else None
-    if deploy.version_id and deploy.serving:
-        target = await _require(db, tx, Ref(deploy.version_id, ("ModelVersion",), "modelVersionId"))
-        _check_deployable(target)
-    await db.fetch(
-        tx,
-        "kubeflow/deploy_version",
-        _DEPLOY,
-        deploymentId=node_id,
-        versionKfId=version,
-        serving=deploy.serving,
-        by=deploy.by,
-        recordId=deploy.record_id,
-        kfId=await _next_id(db, tx),
-        now=now_ms(),
-    )
-
-
-# Computes the property changes from the current node; pure (transactions may be retried).
-Change = Callable[[Record], dict[str, Any]]
-# Computes follow-up edge changes from the updated node; pure as well.
+# Computes follow-up edge changes from the updated node; pure (transactions may be retried).
 Followup = Callable[[Record], tuple[Attach | None, Deploy | None]]
 
 
@@ -300,32 +272,50 @@ async def update(
     db: Database,
     kf_id: str,
     kinds: tuple[str, ...],
-    change: Change,
+    props: Mapping[str, Any],
     *,
-    refs: Callable[[Record], list[Ref]] | None = None,
+    actor: Principal,
+    clear_prefixes: tuple[str, ...] = (),
+    refs: list[Ref] | None = None,
     followup: Followup | None = None,
 ) -> Record:
-    """Read a node, apply ``change`` and follow-ups, all in one write transaction."""
+    """Apply a PATCH (and its follow-ups: attach, deploy) to one node in one write transaction."""
+    check_server_fields(props)
 
     async def work(tx: AsyncManagedTransaction) -> Record:
         current = await _require(db, tx, Ref(kf_id, kinds, "id", in_path=True))
-        for ref in refs(current) if refs else []:
+        for ref in refs or []:
             await _require(db, tx, ref)
-        props = change(current)
-        row = await db.fetch_one(
-            tx, "kubeflow/update_node", _UPDATE_NODE, id=current["id"], props=props
-        )
-        assert row is not None
-        node = dict(row["node"])
+        if current["kind"] in RECORD_KINDS:
+            changes = {k: None for k in current if k.startswith(clear_prefixes)}
+            changes.update(props)
+            row = await db.fetch_one(
+                tx,
+                "kubeflow/update_record",
+                _UPDATE_RECORD,
+                id=current["id"],
+                props=changes,
+                at=now_ms(),
+            )
+            assert row is not None
+            node = dict(row["node"])
+        else:
+            node = dict(
+                await entities.edit_tx(
+                    db,
+                    tx,
+                    current["id"],
+                    actor=actor,
+                    set_props=props,
+                    clear_prefixes=clear_prefixes if clear_prefixes else (),
+                )
+            )
         if followup is not None:
             attach, deploy = followup(node)
             if attach is not None:
-                owner = await _require(db, tx, Ref(attach.owner_id, OWNER_KINDS, "id", True))
-                if owner.get("kind") == "ModelVersion":
-                    _check_live(owner, "id")
-                await _attach(db, tx, node["id"], owner["id"], attach)
+                await _attach(db, tx, node, await _owner(db, tx, attach), attach, actor)
             if deploy is not None:
-                await _deploy(db, tx, node["id"], deploy)
+                node = dict(await _deploy(db, tx, node["id"], deploy, actor) or node)
         return node
 
     return await db.write(work)
@@ -347,7 +337,8 @@ async def find(
     async def work(tx: AsyncManagedTransaction) -> list[Record]:
         parent = None
         if parent_id is not None:
-            parent_kinds = OWNER_KINDS if artifacts else _PARENT_KINDS.get(kinds[0], ())
+            spec = None if artifacts else PARENTS.get(Label(kinds[0]))
+            parent_kinds = OWNER_KINDS if artifacts else (spec.kind.value,) if spec else ()
             parent = await _get(db, tx, parent_id, parent_kinds)
             if parent is None:
                 return []
@@ -373,17 +364,10 @@ async def find(
             )
         return [dict(row["node"]) for row in rows]
 
-    nodes: list[Record] = await _read_nodes(db, work)
+    nodes: list[Record] = await db.read(work)
     if len(nodes) > 1:
         raise Invalid("more than one resource matches: add name or parentResourceId", field="name")
     return nodes[0] if nodes else None
-
-
-_PARENT_KINDS = {
-    "ModelVersion": ("RegisteredModel",),
-    "Deployment": ("ServingEnvironment",),
-    "Execution": ("Experiment",),
-}
 
 
 class KfSort(StrEnum):
@@ -488,7 +472,7 @@ async def entity_page(
         )
         return _page(rows, req)
 
-    page: Page = await _read_nodes(db, work)
+    page: Page = await db.read(work)
     return page
 
 
@@ -515,7 +499,7 @@ async def artifact_page(
             )
         return _page(rows, req)
 
-    page: Page = await _read_nodes(db, work)
+    page: Page = await db.read(work)
     return page
 
 
@@ -533,7 +517,7 @@ async def run_metric_page(
     async def work(tx: AsyncManagedTransaction) -> Page:
         internal_id = None
         if run_id is not None:
-            run = await _require(db, tx, Ref(run_id, ("Execution",), "id", in_path=True))
+            run = await _require(db, tx, Ref(run_id, (Label.EXECUTION.value,), "id", in_path=True))
             internal_id = run["id"]
         rows = await db.fetch(
             tx,
@@ -546,35 +530,29 @@ async def run_metric_page(
         )
         return _page(rows, req)
 
-    page: Page = await _read_nodes(db, work)
+    page: Page = await db.read(work)
     return page
 
 
 async def create_serve(
-    db: Database, service_kf_id: str, version_kf_id: str, props: dict[str, Any], by: str | None
+    db: Database,
+    service_kf_id: str,
+    version_kf_id: str,
+    props: dict[str, Any],
+    *,
+    actor: Principal,
 ) -> Record:
-    """Record that an InferenceService serves a version: a new current DEPLOYED_AS edge."""
+    """POST of a serve-model record: the InferenceService serves the version from now on."""
 
     async def work(tx: AsyncManagedTransaction) -> Record:
-        service = await _require(
-            db, tx, Ref(service_kf_id, ("Deployment",), "inference_service_id", True)
+        ref = Ref(service_kf_id, (Label.DEPLOYMENT.value,), "inference_service_id", True)
+        service = await _require(db, tx, ref)
+        version_ref = Ref(version_kf_id, (Label.MODEL_VERSION.value,), "modelVersionId")
+        version = await _require(db, tx, version_ref)
+        _, edge = await serving.deploy_tx(
+            db, tx, service["id"], version["id"], actor=actor, edge=props
         )
-        version = await _require(db, tx, Ref(version_kf_id, ("ModelVersion",), "modelVersionId"))
-        _check_deployable(version)
-        now = now_ms()
-        edge = {**props, "kfId": await _next_id(db, tx), "createdAt": now, "updatedAt": now}
-        row = await db.fetch_one(
-            tx,
-            "kubeflow/create_serve",
-            _CREATE_SERVE,
-            deploymentId=service["id"],
-            versionKfId=parse_kf_id(version_kf_id),
-            props=edge,
-            by=by,
-            now=now,
-        )
-        assert row is not None
-        return dict(row["node"])
+        return dict(edge)
 
     return await db.write(work)
 
@@ -585,12 +563,12 @@ async def serve_page(db: Database, service_kf_id: str, req: PageRequest) -> Page
 
     async def work(tx: AsyncManagedTransaction) -> Page:
         service = await _require(
-            db, tx, Ref(service_kf_id, ("Deployment",), "inference_service_id", True)
+            db, tx, Ref(service_kf_id, (Label.DEPLOYMENT.value,), "inference_service_id", True)
         )
         rows = await db.fetch(
             tx, "kubeflow/serve_page", _SERVE_PAGE, deploymentId=service["id"], **params
         )
         return _page(rows, req)
 
-    page: Page = await _read_nodes(db, work)
+    page: Page = await db.read(work)
     return page

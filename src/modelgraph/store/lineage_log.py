@@ -9,7 +9,6 @@ returns the execution already recorded and writes nothing.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,37 +19,32 @@ from neo4j import AsyncManagedTransaction
 from modelgraph.domain.errors import Conflict, Invalid, NotFound
 from modelgraph.domain.graph import (
     ENV_PREFIX,
+    FLOW_KINDS,
     MAX_NAME_LENGTH,
     METRIC_PREFIX,
     Family,
     Label,
-    State,
     ValueType,
     check_key,
+    check_name,
     check_scalar,
     encode_json,
+    require_live,
     typed_entry,
     value_type_of,
 )
-from modelgraph.domain.ids import new_id, now_ms
+from modelgraph.domain.principal import Principal
 from modelgraph.domain.registry import ExecutionStatus, ExecutionType, TuningMethod
+from modelgraph.store import entities, executions, governance
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 from modelgraph.store.entities import check_tags
+from modelgraph.store.governance import MetricPoint as MetricPoint
 
 _FIND = query("lineage/log_find_execution")
 _CHECK = query("lineage/log_check_refs")
-_LOG = query("lineage/log_execution")
 
-# Kinds that flow through executions (docs/graph-model.md, Lineage).
-FLOW_KINDS = frozenset(
-    {
-        Label.DATASET_VERSION.value,
-        Label.MODEL_VERSION.value,
-        Label.MODEL_ARTIFACT.value,
-        Label.DOC_ARTIFACT.value,
-    }
-)
+_FLOW = frozenset(k.value for k in FLOW_KINDS)
 MAX_REFS = 1_000
 MAX_LIBRARIES = 512
 
@@ -105,16 +99,6 @@ class ExecutionLog:
     new_dataset_versions: list[NewDatasetVersion] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class MetricPoint:
-    """One point of a metric's history (a training curve)."""
-
-    key: str
-    value: float
-    step: int | None = None
-    timestamp: int | None = None
-
-
 def metrics_from_points(points: list[MetricPoint]) -> tuple[dict[str, float], list[MetricPoint]]:
     """Latest value per key (highest step, then time, then last given) and the points to keep.
 
@@ -152,7 +136,7 @@ def _text(value: str | None, fld: str, limit: int = MAX_NAME_LENGTH) -> None:
         raise Invalid(f"must be 1-{limit} characters", field=fld)
 
 
-def _execution_props(log: ExecutionLog, actor: str) -> dict[str, Any]:
+def _execution_props(log: ExecutionLog) -> dict[str, Any]:
     """Validated node properties of the execution (contract names)."""
     _text(log.name, "name")
     _text(log.external_id, "externalId")
@@ -161,21 +145,12 @@ def _execution_props(log: ExecutionLog, actor: str) -> dict[str, Any]:
         raise Invalid("endTime is before startTime", field="endTime")
     if len(log.libraries) > MAX_LIBRARIES:
         raise Invalid(f"at most {MAX_LIBRARIES} libraries", field="libraries")
-    at = now_ms()
     props: dict[str, Any] = {
-        "id": new_id(),
-        "kind": Label.EXECUTION.value,
-        "name": log.name,
-        "state": State.LIVE.value,
+        "name": check_name(log.name),
         "tags": check_tags(log.tags),
-        "createdAt": at,
-        "updatedAt": at,
-        "author": actor,
-        "updatedBy": actor,
         "type": log.type.value,
         "status": log.status.value,
         "externalId": log.external_id,
-        "parentId": log.experiment_id,
         "description": log.description,
         "startTime": log.start_time,
         "endTime": log.end_time,
@@ -205,24 +180,15 @@ def _execution_props(log: ExecutionLog, actor: str) -> dict[str, Any]:
     return {k: v for k, v in props.items() if v is not None}
 
 
-def _version_props(nv: NewDatasetVersion, index: int, actor: str) -> dict[str, Any]:
+def _version_props(nv: NewDatasetVersion, index: int) -> dict[str, Any]:
     where = f"newDatasetVersions[{index}]"
     _text(nv.dataset, f"{where}.dataset")
-    _text(nv.version, f"{where}.version")
+    check_name(nv.version, f"{where}.version")
     for num, fld in ((nv.rows, "rows"), (nv.bytes, "bytes")):
         if num is not None and num < 0:
             raise Invalid("must not be negative", field=f"{where}.{fld}")
-    at = now_ms()
     props: dict[str, Any] = {
-        "id": new_id(),
-        "kind": Label.DATASET_VERSION.value,
         "name": nv.version,
-        "state": State.LIVE.value,
-        "tags": [],
-        "createdAt": at,
-        "updatedAt": at,
-        "author": actor,
-        "updatedBy": actor,
         "description": nv.description,
         "uri": nv.uri,
         "format": nv.format,
@@ -253,20 +219,22 @@ def _check_refs(log: ExecutionLog, refs: list[Record], datasets: list[Record]) -
         kind = found[ref_id]["kind"]
         if kind is None:
             raise NotFound(f"no entity with id {ref_id!r}", field=where)
-        if kind not in FLOW_KINDS:
+        if kind not in _FLOW:
             raise Invalid(
                 f"{ref_id!r} is a {kind}; inputs and outputs are dataset versions, "
                 "model versions or artifacts",
                 field=where,
             )
-    if log.experiment_id is not None and found[log.experiment_id]["kind"] != "Experiment":
+    if log.experiment_id is not None and found[log.experiment_id]["kind"] != Label.EXPERIMENT:
         raise NotFound(f"no Experiment with id {log.experiment_id!r}", field="experimentId")
     for index, row in enumerate(datasets):
         where = f"newDatasetVersions[{index}]"
         if row["datasetId"] is None:
             raise NotFound(f"no dataset named {row['dataset']!r}", field=f"{where}.dataset")
-        if row["datasetState"] == State.ARCHIVED.value:
-            raise Conflict(f"dataset {row['dataset']!r} is archived", field=f"{where}.dataset")
+        require_live(
+            {"kind": Label.DATASET.value, "name": row["dataset"], "state": row["datasetState"]},
+            f"{where}.dataset",
+        )
         if row["existing"] is not None:
             raise Conflict(
                 f"dataset {row['dataset']!r} already has a version {row['version']!r}",
@@ -291,10 +259,10 @@ async def find_by_external_id_tx(
     return _logged(row, created=False) if row else None
 
 
-async def log_execution(db: Database, log: ExecutionLog, *, actor: str) -> LoggedExecution:
+async def log_execution(db: Database, log: ExecutionLog, *, actor: Principal) -> LoggedExecution:
     """Record ``log`` in one write transaction (idempotent under ``external_id``)."""
     _check_shape(log)
-    _execution_props(log, actor)  # validate before opening a transaction
+    _execution_props(log)  # validate before opening a transaction
 
     async def work(tx: AsyncManagedTransaction) -> LoggedExecution:
         if log.external_id is not None:
@@ -309,29 +277,44 @@ async def log_execution(db: Database, log: ExecutionLog, *, actor: str) -> Logge
         )
         assert check is not None  # aggregating subqueries always return one row
         _check_refs(log, check["refs"], check["datasets"])
-        versions = []
+        execution = await entities.create_tx(
+            db,
+            tx,
+            Label.EXECUTION,
+            _execution_props(log),
+            actor=actor,
+            parent_id=log.experiment_id,
+        )
+        created: list[str] = []
         for index, (nv, row) in enumerate(
             zip(log.new_dataset_versions, check["datasets"], strict=True)
         ):
-            props = _version_props(nv, index, actor)
-            props["parentId"] = row["datasetId"]
-            versions.append(props)
-        row = await db.fetch_one(
+            version = await entities.create_tx(
+                db,
+                tx,
+                Label.DATASET_VERSION,
+                _version_props(nv, index),
+                actor=actor,
+                parent_id=row["datasetId"],
+            )
+            created.append(version["id"])
+        outputs = list(log.outputs) + created
+        await executions.link_tx(
+            db,
             tx,
-            "lineage/log_execution",
-            _LOG,
-            execution=_execution_props(log, actor),
-            newVersions=versions,
-            inputs=[{"id": r.id, "role": r.role} for r in log.inputs],
-            outputs=list(log.outputs),
-            points=[dataclasses.asdict(pt) for pt in log.metric_points],
+            execution["id"],
+            inputs=[(r.id, r.role) for r in log.inputs],
+            outputs=outputs,
+            where="inputs",
         )
-        assert row is not None
+        await governance.append_points_tx(
+            db,
+            tx,
+            execution["id"],
+            log.metric_points,
+        )
         return LoggedExecution(
-            execution=row["node"],
-            created=True,
-            inputs=list(log.inputs),
-            outputs=list(log.outputs) + list(row["created"]),
+            execution=execution, created=True, inputs=list(log.inputs), outputs=outputs
         )
 
     try:

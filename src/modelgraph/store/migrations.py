@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.errors import FailedPrecondition
+from modelgraph.store import kubeflow
 from modelgraph.store.cypher import query, schema_files, split_statements
 from modelgraph.store.db import Database
 
@@ -103,4 +104,7 @@ async def migrate(db: Database) -> list[str]:
 
         await db.write(record)
         done.append(migration.name)
+    # Data backfill (schema files hold only CREATE ... IF NOT EXISTS): Kubeflow ids for nodes
+    # written before every writer stamped them. Idempotent, so it runs on every migrate.
+    await kubeflow.assign_ids(db)
     return done

@@ -7,8 +7,9 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from modelgraph.domain.errors import Conflict, FailedPrecondition, Invalid, NotFound
-from modelgraph.domain.graph import Label, State
+from modelgraph.domain.errors import Conflict, Invalid, NotFound
+from modelgraph.domain.graph import Label, require_live
+from modelgraph.domain.principal import Principal
 from modelgraph.domain.registry import ExecutionType
 from modelgraph.store import entities, executions, governance
 from modelgraph.store.db import Database, Record
@@ -75,7 +76,7 @@ async def resolve_dataset_ref(
     return node
 
 
-async def register_model(db: Database, reg: Registration, *, actor: str) -> Registered:
+async def register_model(db: Database, reg: Registration, *, actor: Principal) -> Registered:
     """Upsert the model by name, create version (+ artifact, + training run) in one transaction.
 
     An existing model is reused as is (its properties are not changed); every reference is
@@ -93,10 +94,8 @@ async def register_model(db: Database, reg: Registration, *, actor: str) -> Regi
                     db, tx, reg.run.experiment_id, Label.EXPERIMENT, "training.experimentId"
                 )
         model = await entities.get_by_name_tx(db, tx, Label.REGISTERED_MODEL, reg.model_name)
-        if model is not None and model.get("state") == State.ARCHIVED.value:
-            raise FailedPrecondition(
-                f"model {reg.model_name!r} is archived; unarchive it first", field="modelName"
-            )
+        if model is not None:
+            require_live(model, "modelName")
         if model is None:
             model = await entities.create_tx(
                 db,
@@ -142,9 +141,14 @@ async def register_model(db: Database, reg: Registration, *, actor: str) -> Regi
                 execution = await governance.record_metrics_tx(
                     db, tx, Label.EXECUTION, execution["id"], reg.run.metrics, actor=actor
                 )
-            for node, role in inputs:
-                await executions.add_input_tx(db, tx, execution["id"], node["id"], role)
-            await executions.add_output_tx(db, tx, execution["id"], version["id"])
+            await executions.link_tx(
+                db,
+                tx,
+                execution["id"],
+                inputs=[(node["id"], role) for node, role in inputs],
+                outputs=[version["id"]],
+                where="training.datasets",
+            )
         return Registered(model=model, version=version, artifact=artifact, execution=execution)
 
     try:

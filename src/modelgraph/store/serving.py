@@ -8,8 +8,9 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.errors import Conflict, FailedPrecondition, NotFound
-from modelgraph.domain.graph import Label, State
-from modelgraph.domain.ids import now_ms
+from modelgraph.domain.graph import Label, actor_id, check_server_fields, require_live
+from modelgraph.domain.ids import new_id, now_ms
+from modelgraph.domain.principal import Principal
 from modelgraph.domain.registry import DeploymentStatus, Stage
 from modelgraph.store import entities
 from modelgraph.store.cypher import query
@@ -20,6 +21,78 @@ _UNDEPLOY = query("registry/undeploy")
 _BY_VERSION = query("registry/deployments_by_version")
 _BY_DEPLOYMENT = query("registry/deployments_by_deployment")
 
+# Kubeflow's desiredState follows the contract's status, whichever face deployed.
+_SERVING = {"status": DeploymentStatus.RUNNING.value, "desiredState": "DEPLOYED"}
+_STOPPED = {"status": DeploymentStatus.STOPPED.value, "desiredState": "UNDEPLOYED"}
+
+
+async def deploy_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    deployment_id: str,
+    version_id: str,
+    *,
+    actor: Principal,
+    props: Mapping[str, Any] | None = None,
+    edge: Mapping[str, Any] | None = None,
+) -> tuple[Record, Record]:
+    """The one writer that makes a version serve a deployment; returns (deployment, open edge).
+
+    Re-deploying the version already served adds no history; ``edge`` holds extra serve-record
+    properties (Kubeflow's name, description, lastKnownState, customProperties).
+    """
+    locked = await entities.lock_tx(db, tx, [deployment_id, version_id])
+    version, deployment = locked.get(version_id), locked.get(deployment_id)
+    if version is None or version.get("kind") != Label.MODEL_VERSION.value:
+        raise NotFound(f"no ModelVersion with id {version_id!r}", field="versionId")
+    if deployment is None or deployment.get("kind") != Label.DEPLOYMENT.value:
+        raise NotFound(f"no Deployment with id {deployment_id!r}", field="deploymentId")
+    require_live(version, "versionId")
+    if version.get("stage") == Stage.ARCHIVED.value:
+        raise FailedPrecondition(
+            "a version in stage ARCHIVED cannot be deployed", field="versionId"
+        )
+    require_live(deployment, "deploymentName")
+    check_server_fields(props or {})
+    record_id = new_id()
+    row = await db.fetch_one(
+        tx,
+        "registry/deploy",
+        _DEPLOY,
+        deploymentId=deployment_id,
+        versionId=version_id,
+        props={**(props or {}), **_SERVING},
+        edge={"id": record_id, "name": record_id, "lastKnownState": "RUNNING", **(edge or {})},
+        at=now_ms(),
+        by=actor_id(actor),
+    )
+    assert row is not None
+    return row["node"], row["edge"]
+
+
+async def undeploy_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    deployment_id: str,
+    *,
+    actor: Principal,
+    props: Mapping[str, Any] | None = None,
+) -> Record:
+    """The one writer that stops a deployment: its open DEPLOYED_AS edge is closed by ``actor``."""
+    await entities.require_tx(db, tx, deployment_id, Label.DEPLOYMENT, "deploymentId")
+    row = await db.fetch_one(
+        tx,
+        "registry/undeploy",
+        _UNDEPLOY,
+        deploymentId=deployment_id,
+        props={**(props or {}), **_STOPPED},
+        at=now_ms(),
+        by=actor_id(actor),
+    )
+    assert row is not None
+    node: Record = row["node"]
+    return node
+
 
 async def deploy(
     db: Database,
@@ -28,7 +101,7 @@ async def deploy(
     deployment_name: str,
     props: Mapping[str, Any],
     *,
-    actor: str,
+    actor: Principal,
 ) -> Record:
     """Serve a version as ``deployment_name`` in ``environment`` (id or name).
 
@@ -37,30 +110,16 @@ async def deploy(
     """
 
     async def work(tx: AsyncManagedTransaction) -> Record:
-        version = await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
-        if version.get("state") == State.ARCHIVED.value:
-            raise FailedPrecondition("an archived version cannot be deployed", field="versionId")
-        if version.get("stage") == Stage.ARCHIVED.value:
-            raise FailedPrecondition(
-                "a version in stage ARCHIVED cannot be deployed", field="versionId"
-            )
+        await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
         env = await entities.get_tx(db, tx, environment)
         if env is None or env.get("kind") != Label.SERVING_ENVIRONMENT.value:
             env = await entities.get_by_name_tx(db, tx, Label.SERVING_ENVIRONMENT, environment)
         if env is None:
             raise NotFound(f"no serving environment {environment!r}", field="servingEnvironment")
-        if env.get("state") == State.ARCHIVED.value:
-            raise FailedPrecondition(
-                f"serving environment {env['name']!r} is archived", field="servingEnvironment"
-            )
+        require_live(env, "servingEnvironment")
         existing = await entities.get_by_name_tx(
             db, tx, Label.DEPLOYMENT, deployment_name, env["name"]
         )
-        if existing is not None and existing.get("state") == State.ARCHIVED.value:
-            raise FailedPrecondition(
-                f"deployment {deployment_name!r} is archived; unarchive it first",
-                field="deploymentName",
-            )
         if existing is None:
             existing = await entities.create_tx(
                 db,
@@ -70,21 +129,7 @@ async def deploy(
                 actor=actor,
                 parent_id=env["id"],
             )
-        at = now_ms()
-        full = dict(props)
-        full.update(status=DeploymentStatus.RUNNING.value, updatedAt=at, updatedBy=actor)
-        row = await db.fetch_one(
-            tx,
-            "registry/deploy",
-            _DEPLOY,
-            deploymentId=existing["id"],
-            versionId=version_id,
-            at=at,
-            by=actor,
-            props=full,
-        )
-        assert row is not None
-        node: Record = row["node"]
+        node, _ = await deploy_tx(db, tx, existing["id"], version_id, actor=actor, props=props)
         return node
 
     try:
@@ -94,17 +139,11 @@ async def deploy(
         return await db.write(work)
 
 
-async def undeploy(db: Database, deployment_id: str, *, actor: str) -> Record:
-    """Stop a deployment: its current DEPLOYED_AS edge gets ``until``, status STOPPED."""
+async def undeploy(db: Database, deployment_id: str, *, actor: Principal) -> Record:
+    """Stop a deployment in its own transaction."""
 
     async def work(tx: AsyncManagedTransaction) -> Record:
-        await entities.require_tx(db, tx, deployment_id, Label.DEPLOYMENT, "deploymentId")
-        row = await db.fetch_one(
-            tx, "registry/undeploy", _UNDEPLOY, deploymentId=deployment_id, at=now_ms(), by=actor
-        )
-        assert row is not None
-        node: Record = row["node"]
-        return node
+        return await undeploy_tx(db, tx, deployment_id, actor=actor)
 
     return await db.write(work)
 

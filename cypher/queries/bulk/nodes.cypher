@@ -1,0 +1,23 @@
+// Bulk load (store/bulk.load_nodes): entities of kind $kind from full property maps stamped by
+// domain.graph.stamp_new; idempotent on id. Each new node takes a numeric Kubeflow id from one
+// block reserved for the chunk; a reloaded node keeps the one it has.
+MERGE (s:_KubeflowSequence {name: 'ids'})
+WITH s, coalesce(s.value, 0) AS base
+SET s.value = base + size($rows)
+WITH base
+UNWIND range(0, size($rows) - 1) AS i
+WITH $rows[i] AS row, base + i + 1 AS kfId
+MERGE (n:Entity {id: row.id})
+WITH n, row, kfId, n.kfId AS kept
+SET n += row, n.kind = $kind, n.kfId = coalesce(kept, kfId)
+FOREACH (_ IN CASE WHEN $kind = 'RegisteredModel' THEN [1] ELSE [] END | SET n:RegisteredModel)
+FOREACH (_ IN CASE WHEN $kind = 'ModelVersion' THEN [1] ELSE [] END | SET n:ModelVersion)
+FOREACH (_ IN CASE WHEN $kind = 'ModelArtifact' THEN [1] ELSE [] END | SET n:ModelArtifact)
+FOREACH (_ IN CASE WHEN $kind = 'DocArtifact' THEN [1] ELSE [] END | SET n:DocArtifact)
+FOREACH (_ IN CASE WHEN $kind = 'Dataset' THEN [1] ELSE [] END | SET n:Dataset)
+FOREACH (_ IN CASE WHEN $kind = 'DatasetVersion' THEN [1] ELSE [] END | SET n:DatasetVersion)
+FOREACH (_ IN CASE WHEN $kind = 'Execution' THEN [1] ELSE [] END | SET n:Execution)
+FOREACH (_ IN CASE WHEN $kind = 'Experiment' THEN [1] ELSE [] END | SET n:Experiment)
+FOREACH (_ IN CASE WHEN $kind = 'ServingEnvironment' THEN [1] ELSE [] END | SET n:ServingEnvironment)
+FOREACH (_ IN CASE WHEN $kind = 'Deployment' THEN [1] ELSE [] END | SET n:Deployment)
+RETURN count(n) AS written

@@ -1,0 +1,20 @@
+// The one writer of run lineage (store/executions.link_tx): inputs CONSUMED_BY {role} the run,
+// the run PRODUCED its outputs (idempotent). A run that produced a model artifact a version holds
+// produced that version too, so lineage walks reach the run from the version.
+MATCH (x:Entity:Execution {id: $executionId})
+CALL (x) {
+  UNWIND $inputs AS i
+  MATCH (n:Entity {id: i.id})
+  MERGE (n)-[:CONSUMED_BY {role: i.role}]->(x)
+  RETURN count(n) AS inputs
+}
+CALL (x) {
+  UNWIND $outputs AS id
+  MATCH (n:Entity {id: id})
+  MERGE (x)-[:PRODUCED]->(n)
+  WITH n
+  OPTIONAL MATCH (n:ModelArtifact)<-[:HAS_ARTIFACT]-(mv:ModelVersion)
+  FOREACH (_ IN CASE WHEN mv IS NULL THEN [] ELSE [1] END | MERGE (x)-[:PRODUCED]->(mv))
+  RETURN count(n) AS outputs
+}
+RETURN inputs, outputs
