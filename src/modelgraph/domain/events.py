@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from modelgraph.domain.graph import Label
+
 
 class EventType(StrEnum):
     """Every event the outbox records; subscribers and webhooks filter on these names."""
@@ -29,3 +31,19 @@ class EventType(StrEnum):
 
 
 MAX_PAYLOAD_BYTES = 16_384
+
+# Which event a create, an update or an archive of each kind records (kinds absent: none).
+CREATED: dict[Label, EventType] = {
+    Label.REGISTERED_MODEL: EventType.REGISTERED_MODEL_CREATED,
+    Label.MODEL_VERSION: EventType.MODEL_VERSION_CREATED,
+    Label.DATASET_VERSION: EventType.DATASET_VERSION_CREATED,
+    Label.EXECUTION: EventType.EXECUTION_LOGGED,
+}
+UPDATED: dict[Label, EventType] = {
+    Label.REGISTERED_MODEL: EventType.REGISTERED_MODEL_UPDATED,
+    Label.MODEL_VERSION: EventType.MODEL_VERSION_UPDATED,
+}
+ARCHIVED: dict[Label, EventType] = {
+    Label.REGISTERED_MODEL: EventType.REGISTERED_MODEL_ARCHIVED,
+    Label.MODEL_VERSION: EventType.MODEL_VERSION_ARCHIVED,
+}

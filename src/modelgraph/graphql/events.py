@@ -29,8 +29,7 @@ MAX_TYPES = 50
 
 def principal_of(info: Info) -> Principal:
     """The acting principal; the identity work puts a verified one on the context."""
-    given = getattr(info.context, "principal", None)
-    return given if isinstance(given, Principal) else Principal(info.context.actor)
+    return info.context.actor
 
 
 @strawberry.enum(description="Where a delivery stands.")

@@ -17,6 +17,7 @@ from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.errors import Invalid
 from modelgraph.domain.events import MAX_PAYLOAD_BYTES, EventType
+from modelgraph.domain.graph import actor_id
 from modelgraph.domain.ids import now_ms
 from modelgraph.domain.principal import Principal
 from modelgraph.store.cypher import query
@@ -93,7 +94,7 @@ async def record(
     tx: AsyncManagedTransaction,
     type: EventType,
     entity: Mapping[str, Any],
-    principal: Principal,
+    principal: Principal | None,
     payload: Mapping[str, Any] | None = None,
     *,
     scope: Iterable[str] = (),
@@ -114,7 +115,7 @@ async def record(
         entityId=str(entity["id"]),
         entityKind=str(entity.get("kind") or ""),
         scopeIds=scope_of(entity, scope),
-        principal=principal.id,
+        principal=actor_id(principal),
         at=now_ms(),
         payload=body,
         targetWebhookId=target_webhook_id,

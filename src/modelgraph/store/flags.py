@@ -52,7 +52,7 @@ async def flag_dataset_version(
                 "flaggedAt": now_ms(),
                 "flaggedBy": principal.id,
             },
-            actor=principal.id,
+            actor=principal,
         )
         await events.record(
             tx, EventType.DATASET_VERSION_FLAGGED, marked, principal, {"reason": reason}
