@@ -100,6 +100,8 @@ def settings(neo4j_server: Neo4jServer, tmp_path_factory: pytest.TempPathFactory
         neo4j_user=neo4j_server.user,
         neo4j_password=SecretStr(neo4j_server.password),
         home=Path(tmp_path_factory.mktemp("mg-home")),
+        # The shared server delivers no webhooks; tests/events start servers of their own.
+        webhook_worker=False,
         _env_file=None,
     )
 

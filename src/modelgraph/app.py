@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
@@ -30,10 +30,13 @@ from modelgraph.graphql.context import Context
 from modelgraph.graphql.schema import schema
 from modelgraph.http.errors import last_resort
 from modelgraph.http.middleware import build_middleware
+from modelgraph.observability import access, metrics
+from modelgraph.observability import refresh as metrics_refresh
 from modelgraph.rest import routes as rest_routes
 from modelgraph.settings import Settings
 from modelgraph.store import lineage, migrations
 from modelgraph.store.db import Database, make_driver
+from modelgraph.webhooks import worker as webhook_worker
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +227,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 tasks.append(asyncio.create_task(_warm_up(db)))
         tasks.append(asyncio.create_task(readiness.watch()))
         try:
-            yield {"db": db, "settings": settings, "readiness": readiness}
+            async with (
+                webhook_worker.running(db, settings),
+                metrics_refresh.running(db, settings),
+            ):
+                yield {"db": db, "settings": settings, "readiness": readiness}
         finally:
             for task in tasks:
                 task.cancel()
@@ -235,10 +242,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql_app = ModelGraphGraphQL(
         schema, graphql_ide="graphiql", max_response_bytes=settings.max_response_bytes
     )
-    routes: list[Route | Mount] = [
+    routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_app),
+        Route("/metrics", metrics.metrics_endpoint, methods=["GET"]),
         Route("/graphql/assets/{name}", graphiql.serve_asset, methods=["GET"]),
     ]
     routes.extend(rest_routes.mounts())
@@ -251,3 +260,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers={Exception: last_resort},
         lifespan=lifespan,
     )
+    if settings.access_log:
+        access.configure_access_log()
+    middleware = [
+        Middleware(
+            access.AccessMiddleware,
+            user_header=settings.user_header,
+            log_requests=settings.access_log,
+        )
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -79,6 +79,24 @@ class Settings(BaseSettings):
         """Origins allowed by CORS; empty means CORS is off."""
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
+    # Events and webhooks: outbound targets, retry schedule, worker timings.
+    # Hosts or CIDRs webhooks may reach although loopback/private/link-local (SSRF guard).
+    webhook_allow: str = ""
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50)
+    # Backoff before attempt n+1: base * 2**(n-1) seconds, capped; Retry-After wins when longer.
+    webhook_backoff_base: float = Field(default=2.0, gt=0)
+    webhook_backoff_max: float = Field(default=3600.0, gt=0)
+    webhook_timeout: float = Field(default=10.0, gt=0)
+    webhook_lease: float = Field(default=60.0, gt=0)
+    # Start the delivery worker in the service lifespan (off only for tests and tools).
+    webhook_worker: bool = True
+    # Seconds between outbox polls (delivery worker and subscriptions).
+    events_poll_interval: float = Field(default=0.5, gt=0)
+    # One JSON line per request on the modelgraph.access logger.
+    access_log: bool = True
+    # Seconds between background refreshes of the entity-count gauges.
+    metrics_refresh_interval: float = Field(default=30.0, gt=0)
+
     def neo4j_auth(self) -> tuple[str, str] | None:
         """Driver auth: MODELGRAPH_NEO4J_PASSWORD, else the local server's stored password."""
         from modelgraph.neo4j_local.password import stored_password

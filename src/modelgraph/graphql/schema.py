@@ -16,11 +16,13 @@ from modelgraph.graphql.access import AccessMutation, AccessQuery
 from modelgraph.graphql.context import Info
 from modelgraph.graphql.cost import ASSUMED_LIST_SIZE, MAX_ALIASES, MAX_COST, MAX_DEPTH, QueryLimits
 from modelgraph.graphql.errors import ErrorCodes, client_error_code, is_expected
+from modelgraph.graphql.events import EventsMutation, EventsQuery, EventsSubscription
 from modelgraph.graphql.lineage import LineageMutation, LineageQuery
 from modelgraph.graphql.pagination import NESTED_PAGE
 from modelgraph.graphql.registry import RegistryMutation, RegistryQuery
 from modelgraph.graphql.scalars import SCALAR_MAP
 from modelgraph.graphql.search import SearchQuery
+from modelgraph.observability.graphql import OperationObserver
 from modelgraph.store import listing, migrations
 
 log = logging.getLogger(__name__)
@@ -84,8 +86,14 @@ QUERY_TYPES: tuple[type, ...] = (
     LineageQuery,
     SearchQuery,
     AccessQuery,
+    EventsQuery,
 )
-MUTATION_TYPES: tuple[type, ...] = (RegistryMutation, LineageMutation, AccessMutation)
+MUTATION_TYPES: tuple[type, ...] = (
+    RegistryMutation,
+    LineageMutation,
+    AccessMutation,
+    EventsMutation,
+)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
@@ -112,12 +120,14 @@ def build_schema() -> strawberry.Schema:
     return ModelGraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=EventsSubscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             QueryLimits,
+            OperationObserver,
             ErrorCodes,
         ],
     )

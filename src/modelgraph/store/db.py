@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, LiteralString, TypeVar
 
@@ -34,6 +35,20 @@ class RoundTrips:
     def add(self, name: str) -> None:
         self.count += 1
         self.names.append(name)
+        current = request_round_trips.get()
+        if current is not None and current is not self:
+            current.count += 1
+
+
+# Per-request round trips for the access log; the request's middleware sets a fresh counter.
+request_round_trips: ContextVar[RoundTrips | None] = ContextVar("request_round_trips", default=None)
+
+
+def count_round_trip(name: str) -> None:
+    """Count a query sent outside :class:`Database` helpers in the current request's counter."""
+    current = request_round_trips.get()
+    if current is not None:
+        current.add(name)
 
 
 def make_driver(settings: Settings) -> AsyncDriver:
@@ -141,4 +156,12 @@ def _constraint_message(exc: neo4j_errors.ConstraintError) -> str:
     return "the change violates a uniqueness constraint"
 
 
-__all__ = ["Database", "Record", "RoundTrips", "make_driver", "neo4j"]
+__all__ = [
+    "Database",
+    "Record",
+    "RoundTrips",
+    "count_round_trip",
+    "make_driver",
+    "neo4j",
+    "request_round_trips",
+]

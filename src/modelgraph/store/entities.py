@@ -12,6 +12,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.access import Action
+from modelgraph.domain import events as event_types
 from modelgraph.domain.errors import Invalid, NotFound
 from modelgraph.domain.graph import (
     PARENTS,
@@ -27,6 +28,7 @@ from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import Principal
 from modelgraph.domain.registry import Stage
 from modelgraph.store import access
+from modelgraph.store import events
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -108,6 +110,9 @@ async def create_tx(
         raise NotFound(f"parent {parent_id!r} not found", field="parentId")
     node: Record = row["node"]
     await access.record_tx(db, tx, actor, Action.CREATE, entity_id, kind.value)
+    created = event_types.CREATED.get(kind)
+    if created is not None:
+        await events.record(tx, created, node, actor, {"name": node.get("name")})
     return node
 
 
@@ -146,6 +151,11 @@ async def update_tx(
         raise NotFound(f"no {kind.value} with id {entity_id!r}", field="id")
     node: Record = row["node"]
     await access.record_tx(db, tx, actor, action, entity_id, kind.value, ",".join(sorted(props)))
+    # An empty update only locks and stamps; the caller records its own, more specific event.
+    archived = props.get("state") == State.ARCHIVED.value
+    changed = (event_types.ARCHIVED if archived else event_types.UPDATED).get(kind)
+    if props and changed is not None:
+        await events.record(tx, changed, node, actor, {"changed": sorted(props)})
     return node
 
 

@@ -10,6 +10,7 @@ from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.access import Action, check_four_eyes
 from modelgraph.domain.errors import FailedPrecondition, Invalid, NotFound
+from modelgraph.domain.events import EventType
 from modelgraph.domain.graph import (
     METRIC_PREFIX,
     Label,
@@ -21,7 +22,7 @@ from modelgraph.domain.graph import (
 from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import ANONYMOUS_ID, Principal
 from modelgraph.domain.registry import Stage, transition_allowed
-from modelgraph.store import entities
+from modelgraph.store import entities, events
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -119,6 +120,8 @@ async def transition_stage(
         )
         assert row is not None
         node: Record = row["node"]
+        change = {"from": current.value, "to": to.value, "comment": comment}
+        await events.record(tx, EventType.MODEL_VERSION_STAGE_TRANSITIONED, version, actor, change)
         return node
 
     return await db.write(work)
@@ -151,6 +154,8 @@ async def approve(
         )
         assert row is not None
         item: Record = row["item"]
+        approval = {"stage": stage.value, "comment": comment}
+        await events.record(tx, EventType.MODEL_VERSION_APPROVED, version, actor, approval)
         return item
 
     return await db.write(work)
@@ -191,6 +196,8 @@ async def set_alias(
         )
         assert row is not None
         item: Record = row["item"]
+        moved = {"alias": alias, "versionId": version_id}
+        await events.record(tx, EventType.ALIAS_SET, model, actor, moved, scope=[version_id])
         return item
 
     return await db.write(work)
@@ -215,6 +222,8 @@ async def remove_alias(db: Database, model_id: str, alias: str, *, actor: Princi
         if row is None:
             raise NotFound(f"alias {alias!r} is not set on this model", field="alias")
         item: Record = row["item"]
+        model = {"id": model_id, "kind": Label.REGISTERED_MODEL.value}
+        await events.record(tx, EventType.ALIAS_REMOVED, model, actor, {"alias": alias})
         return item
 
     return await db.write(work)

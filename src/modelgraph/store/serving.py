@@ -9,11 +9,12 @@ from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.access import Action
 from modelgraph.domain.errors import Conflict, FailedPrecondition, NotFound
+from modelgraph.domain.events import EventType
 from modelgraph.domain.graph import Label, actor_id, check_server_fields, require_live
 from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import Principal
 from modelgraph.domain.registry import DeploymentStatus, Stage
-from modelgraph.store import access, entities
+from modelgraph.store import access, entities, events
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -71,6 +72,9 @@ async def deploy_tx(
     )
     assert row is not None
     await access.record_tx(db, tx, actor, Action.EDIT, deployment_id, "Deployment", version_id)
+    served = {"versionId": version_id, "modelId": version.get("parentId")}
+    scope = [version_id, str(version.get("parentId") or "")]
+    await events.record(tx, EventType.DEPLOYMENT_DEPLOYED, row["node"], actor, served, scope=scope)
     return row["node"], row["edge"]
 
 
@@ -97,6 +101,7 @@ async def undeploy_tx(
     assert row is not None
     node: Record = row["node"]
     await access.record_tx(db, tx, actor, Action.EDIT, deployment_id, "Deployment", "undeploy")
+    await events.record(tx, EventType.DEPLOYMENT_UNDEPLOYED, node, actor)
     return node
 
 

@@ -1,0 +1,2 @@
+MATCH (w:_Webhook {id: $id})
+RETURN w {.*, secret: null} AS webhook

@@ -1,0 +1,1 @@
+"""Operations: Prometheus metrics and one structured JSON log line per request."""

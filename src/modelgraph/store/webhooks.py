@@ -1,0 +1,175 @@
+"""Webhook registrations and their deliveries, kept in Neo4j so they survive restarts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from modelgraph.domain.ids import now_ms
+from modelgraph.store.cypher import query
+from modelgraph.store.db import Database, Record
+
+_CREATE = query("events/webhook_create")
+_LIST = query("events/webhook_list")
+_GET = query("events/webhook_get")
+_UPDATE = query("events/webhook_update")
+_DELETE = query("events/webhook_delete")
+_DISPATCH = query("events/dispatch")
+_CANDIDATES = query("events/claim_candidates")
+_LOCK = query("events/claim_lock")
+_CLAIM = query("events/claim")
+_ATTEMPT = query("events/attempt")
+_DELIVERIES = query("events/deliveries")
+_QUEUE_DEPTH = query("events/queue_depth")
+
+PENDING, DELIVERED, DEAD = "PENDING", "DELIVERED", "DEAD"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A leased delivery with its event and webhook (secret included, never returned to faces)."""
+
+    delivery: Record
+    event: Record
+    webhook: Record | None
+
+
+async def create(db: Database, props: dict[str, Any], *, by: str) -> Record:
+    """Store a webhook (``id, url, eventTypes, scopeId, secret, description``)."""
+
+    async def work(tx: AsyncManagedTransaction) -> Record:
+        row = await db.fetch_one(tx, "events/webhook_create", _CREATE, at=now_ms(), by=by, **props)
+        assert row is not None
+        webhook: Record = row["webhook"]
+        return webhook
+
+    return await db.write(work)
+
+
+async def list_all(db: Database) -> list[Record]:
+    """Every webhook, oldest first, secrets left out."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[Record]:
+        return [r["webhook"] for r in await db.fetch(tx, "events/webhook_list", _LIST)]
+
+    return await db.read(work)
+
+
+async def get(db: Database, webhook_id: str) -> Record | None:
+    """One webhook without its secret, or None."""
+
+    async def work(tx: AsyncManagedTransaction) -> Record | None:
+        row = await db.fetch_one(tx, "events/webhook_get", _GET, id=webhook_id)
+        return row["webhook"] if row else None
+
+    return await db.read(work)
+
+
+async def set_active(db: Database, webhook_id: str, active: bool) -> Record | None:
+    """Pause or resume a webhook; None when it does not exist."""
+
+    async def work(tx: AsyncManagedTransaction) -> Record | None:
+        row = await db.fetch_one(
+            tx, "events/webhook_update", _UPDATE, id=webhook_id, active=active, at=now_ms()
+        )
+        return row["webhook"] if row else None
+
+    return await db.write(work)
+
+
+async def delete(db: Database, webhook_id: str) -> Record | None:
+    """Remove a webhook (its delivery log stays); None when it does not exist."""
+
+    async def work(tx: AsyncManagedTransaction) -> Record | None:
+        row = await db.fetch_one(tx, "events/webhook_delete", _DELETE, id=webhook_id)
+        return row["webhook"] if row else None
+
+    return await db.write(work)
+
+
+async def dispatch(db: Database, limit: int = 500) -> int:
+    """Fan events after the dispatch cursor out into deliveries; returns events consumed."""
+
+    async def work(tx: AsyncManagedTransaction) -> int:
+        row = await db.fetch_one(tx, "events/dispatch", _DISPATCH, limit=limit, now=now_ms())
+        return int(row["events"]) if row else 0
+
+    return await db.write(work)
+
+
+async def claim(db: Database, owner: str, lease_ms: int, limit: int) -> list[Claimed]:
+    """Lease due deliveries (oldest pending per webhook and entity) for ``owner``."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[Claimed]:
+        now = now_ms()
+        rows = await db.fetch(tx, "events/claim_candidates", _CANDIDATES, now=now, limit=limit)
+        ids = sorted(r["id"] for r in rows)
+        if not ids:
+            return []
+        await db.fetch(tx, "events/claim_lock", _LOCK, ids=ids, now=now)
+        claimed = await db.fetch(
+            tx, "events/claim", _CLAIM, ids=ids, now=now, owner=owner, leaseMs=lease_ms
+        )
+        return [Claimed(r["delivery"], r["event"], r["webhook"]) for r in claimed]
+
+    return await db.write(work)
+
+
+async def record_attempt(
+    db: Database,
+    delivery_id: str,
+    owner: str,
+    *,
+    status: str,
+    next_attempt_at: int | None,
+    status_code: int | None,
+    latency_ms: float,
+    error: str | None,
+    excerpt: str | None,
+) -> bool:
+    """Log one attempt and the delivery's new state; False when the lease was lost."""
+
+    async def work(tx: AsyncManagedTransaction) -> bool:
+        row = await db.fetch_one(
+            tx,
+            "events/attempt",
+            _ATTEMPT,
+            id=delivery_id,
+            owner=owner,
+            status=status,
+            nextAttemptAt=next_attempt_at,
+            statusCode=status_code,
+            latencyMs=latency_ms,
+            error=error,
+            excerpt=excerpt,
+            at=now_ms(),
+        )
+        return row is not None
+
+    return await db.write(work)
+
+
+async def deliveries(
+    db: Database, webhook_id: str, *, status: str | None = None, limit: int = 50
+) -> list[tuple[Record, list[Record]]]:
+    """The delivery log of a webhook, newest first: each delivery with its attempts."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[tuple[Record, list[Record]]]:
+        rows = await db.fetch(
+            tx, "events/deliveries", _DELIVERIES, webhookId=webhook_id, status=status, limit=limit
+        )
+        return [(r["delivery"], r["attempts"]) for r in rows]
+
+    return await db.read(work)
+
+
+async def queue_depth(db: Database) -> int:
+    """Deliveries still pending."""
+
+    async def work(tx: AsyncManagedTransaction) -> int:
+        row = await db.fetch_one(tx, "events/queue_depth", _QUEUE_DEPTH)
+        return int(row["pending"]) if row else 0
+
+    return await db.read(work)

@@ -1,0 +1,1 @@
+"""Webhooks: registration, Standard Webhooks signing, the SSRF guard and the delivery worker."""

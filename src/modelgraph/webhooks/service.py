@@ -1,0 +1,115 @@
+"""Managing webhooks: validate, guard the URL, check permission, store; secrets shown once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from modelgraph.domain.errors import Invalid, NotFound
+from modelgraph.domain.events import EventType
+from modelgraph.domain.principal import Principal
+from modelgraph.settings import Settings
+from modelgraph.store import entities, events
+from modelgraph.store import webhooks as store
+from modelgraph.store.db import Database, Record
+from modelgraph.webhooks import signing, ssrf
+
+MAX_DESCRIPTION = 1_000
+TEST_ENTITY_KIND = "Webhook"
+
+
+@dataclass(frozen=True)
+class Created:
+    """A new webhook and its signing secret (returned this once, never again)."""
+
+    webhook: Record
+    secret: str
+
+
+def authorize_manage(principal: Principal, scope_id: str | None) -> None:
+    """Permission hook: managing webhooks needs MANAGE on the scope (identity issue fills it in).
+
+    ``scope_id`` None means every event, which needs MANAGE on the whole registry.
+    """
+    del principal, scope_id
+
+
+def check_event_types(types: Sequence[str]) -> list[str]:
+    """Known event type names, deduplicated; INVALID_ARGUMENT for an unknown one."""
+    known = {t.value for t in EventType}
+    unknown = [t for t in types if t not in known]
+    if unknown:
+        raise Invalid(f"unknown event type(s): {', '.join(unknown)}", field="eventTypes")
+    return sorted(set(types))
+
+
+async def register(
+    db: Database,
+    settings: Settings,
+    principal: Principal,
+    *,
+    url: str,
+    event_types: Sequence[str] = (),
+    scope_id: str | None = None,
+    description: str | None = None,
+) -> Created:
+    """Register a webhook for some event types (none = all) and an optional scope entity."""
+    authorize_manage(principal, scope_id)
+    types = check_event_types(event_types)
+    if description is not None and len(description) > MAX_DESCRIPTION:
+        raise Invalid(f"description longer than {MAX_DESCRIPTION} characters", field="description")
+    await ssrf.check_url(url, ssrf.AllowList.parse(settings.webhook_allow))
+    if scope_id is not None and await entities.get(db, scope_id) is None:
+        raise NotFound(f"no entity with id {scope_id!r} to scope the webhook to", field="scopeId")
+    secret = signing.new_secret()
+    props = {
+        "id": str(uuid.uuid4()),
+        "url": url,
+        "eventTypes": types,
+        "scopeId": scope_id,
+        "secret": secret,
+        "description": description,
+    }
+    return Created(await store.create(db, props, by=principal.id), secret)
+
+
+async def require(db: Database, principal: Principal, webhook_id: str) -> Record:
+    """The webhook, after the permission check on its scope; NotFound when missing."""
+    webhook = await store.get(db, webhook_id)
+    if webhook is None:
+        raise NotFound(f"no webhook {webhook_id!r}", field="webhookId")
+    authorize_manage(principal, webhook.get("scopeId"))
+    return webhook
+
+
+async def set_active(db: Database, principal: Principal, webhook_id: str, active: bool) -> Record:
+    """Pause (no new deliveries) or resume a webhook."""
+    await require(db, principal, webhook_id)
+    updated = await store.set_active(db, webhook_id, active)
+    if updated is None:
+        raise NotFound(f"no webhook {webhook_id!r}", field="webhookId")
+    return updated
+
+
+async def delete(db: Database, principal: Principal, webhook_id: str) -> Record:
+    """Remove a webhook; its pending deliveries are cancelled, its log kept."""
+    await require(db, principal, webhook_id)
+    removed = await store.delete(db, webhook_id)
+    if removed is None:
+        raise NotFound(f"no webhook {webhook_id!r}", field="webhookId")
+    return removed
+
+
+async def send_test(db: Database, principal: Principal, webhook_id: str) -> int:
+    """Record a ``webhook.test`` event addressed to this webhook only; returns its seq."""
+    webhook = await require(db, principal, webhook_id)
+    entity = {"id": webhook["id"], "kind": TEST_ENTITY_KIND}
+    return await events.record_one(
+        db,
+        EventType.WEBHOOK_TEST,
+        entity,
+        principal,
+        {"url": webhook["url"]},
+        target_webhook_id=webhook["id"],
+    )

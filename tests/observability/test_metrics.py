@@ -1,0 +1,120 @@
+"""/metrics parses with Prometheus' own parser and moves with requests; the JSON access log."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from modelgraph.observability import refresh
+from modelgraph.store.db import Database
+from tests.conftest import gql
+
+REST = "/api/model_registry/v1alpha3"
+
+
+async def scrape(http: httpx.AsyncClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    response = await http.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+def key(name: str, **labels: str) -> tuple[str, frozenset[tuple[str, str]]]:
+    return name, frozenset(labels.items())
+
+
+async def test_counters_move_with_graphql_and_rest_requests(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    before = await scrape(client)
+    for _ in range(3):
+        assert (await gql(client, "{ serverVersion }"))["data"]
+    missing = await gql(client, '{ registeredModel(name: "nope") { id } }')
+    rest = await client.get(f"{REST}/registered_models/999999")
+    assert rest.status_code == 404
+    after = await scrape(client)
+
+    def moved(k: tuple[str, frozenset[tuple[str, str]]]) -> float:
+        return after.get(k, 0.0) - before.get(k, 0.0)
+
+    ok = key(
+        "modelgraph_requests_total", face="graphql", operation="query serverVersion", status="200"
+    )
+    assert moved(ok) == 3
+    count = key(
+        "modelgraph_request_duration_seconds_count", face="graphql", operation="query serverVersion"
+    )
+    assert moved(count) == 3
+    if missing.get("errors"):
+        assert moved(key("modelgraph_errors_total", face="graphql", code="NOT_FOUND")) == 1
+    route = f"{REST}/registered_models/{{registered_model_id}}"
+    rest_key = key("modelgraph_requests_total", face="rest", operation=route, status="404")
+    assert moved(rest_key) == 1, [k for k in after if k[0] == "modelgraph_requests_total"]
+    assert moved(key("modelgraph_errors_total", face="rest", code="HTTP_404")) == 1
+    assert moved(key("modelgraph_neo4j_round_trips_count", face="graphql")) == 4
+
+
+async def test_entity_gauges_are_refreshed_from_the_graph(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    made = await gql(client, 'mutation { createRegisteredModel(input: {name: "gauged"}) { id } }')
+    assert "errors" not in made, made
+    await refresh.refresh_entity_counts(db)
+    samples = await scrape(client)
+    assert samples[key("modelgraph_entities", kind="RegisteredModel", state="LIVE")] == 1
+
+
+class Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[dict[str, object]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from modelgraph.observability.access import JsonFormatter
+
+        self.lines.append(json.loads(JsonFormatter().format(record)))
+
+
+@pytest.fixture
+def access_lines() -> Iterator[list[dict[str, object]]]:
+    handler = Capture()
+    logger = logging.getLogger("modelgraph.access")
+    logger.addHandler(handler)
+    try:
+        yield handler.lines
+    finally:
+        logger.removeHandler(handler)
+
+
+async def test_one_json_line_per_request_with_a_propagated_request_id(
+    client: httpx.AsyncClient, db: Database, access_lines: list[dict[str, object]]
+) -> None:
+    response = await client.post(
+        "/graphql",
+        json={"query": "query Listing { registeredModels(first: 5) { totalCount } }"},
+        headers={"x-request-id": "req-42.a", "x-modelgraph-user": "alice"},
+    )
+    assert response.status_code == 200
+    assert response.headers["x-request-id"] == "req-42.a"
+    generated = await client.get("/healthz", headers={"x-request-id": "bad id\twith tab"})
+    assert len(generated.headers["x-request-id"]) == 32  # an unusable id is replaced
+    mine = [line for line in access_lines if line["requestId"] == "req-42.a"]
+    assert len(mine) == 1
+    line = mine[0]
+    assert line["principal"] == "alice"
+    assert line["operation"] == "query registeredModels"
+    assert line["operationName"] == "Listing"
+    assert line["status"] == 200
+    assert isinstance(line["neo4jRoundTrips"], int) and line["neo4jRoundTrips"] >= 1
+    assert isinstance(line["durationMs"], float) and line["durationMs"] > 0
+    health = [x for x in access_lines if x["requestId"] == generated.headers["x-request-id"]]
+    assert health[0]["neo4jRoundTrips"] == 0 and health[0]["principal"] == "anonymous"
