@@ -7,11 +7,10 @@ CREATE CONSTRAINT api_token_name IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.name I
 CREATE CONSTRAINT access_grant_key IF NOT EXISTS FOR (g:AccessGrant) REQUIRE (g.resourceId, g.subjectType, g.subject) IS UNIQUE;
 CREATE INDEX access_grant_resource IF NOT EXISTS FOR (g:AccessGrant) ON (g.resourceId);
 
-// The audit log is filtered by time, principal and entity.
-CREATE INDEX audit_event_at IF NOT EXISTS FOR (a:AuditEvent) ON (a.at);
-CREATE INDEX audit_event_principal IF NOT EXISTS FOR (a:AuditEvent) ON (a.principal);
-CREATE INDEX audit_event_entity IF NOT EXISTS FOR (a:AuditEvent) ON (a.entityId)
-;
+// The audit log is the change-event outbox (0006), filtered by time, principal and entity.
+CREATE INDEX event_at IF NOT EXISTS FOR (e:_Event) ON (e.at);
+CREATE INDEX event_principal IF NOT EXISTS FOR (e:_Event) ON (e.principal);
+CREATE INDEX event_entity IF NOT EXISTS FOR (e:_Event) ON (e.entityId);
 
 // Access settings (the default permission for new models) are one node per key.
 CREATE CONSTRAINT access_settings_key IF NOT EXISTS FOR (c:AccessSettings) REQUIRE c.key IS UNIQUE

@@ -28,6 +28,14 @@ class EventType(StrEnum):
     LINEAGE_INGESTED = "lineage.ingested"
     IMPACT_FLAGGED = "impact.flagged"
     WEBHOOK_TEST = "webhook.test"
+    # Kinds without an event of their own above, so every change has exactly one event.
+    ENTITY_CREATED = "entity.created"
+    ENTITY_UPDATED = "entity.updated"
+    ENTITY_ARCHIVED = "entity.archived"
+    API_TOKEN_CREATED = "api_token.created"
+    API_TOKEN_REVOKED = "api_token.revoked"
+    PERMISSION_SET = "permission.set"
+    DEFAULT_PERMISSION_SET = "permission.default_set"
 
 
 MAX_PAYLOAD_BYTES = 16_384
@@ -47,3 +55,15 @@ ARCHIVED: dict[Label, EventType] = {
     Label.REGISTERED_MODEL: EventType.REGISTERED_MODEL_ARCHIVED,
     Label.MODEL_VERSION: EventType.MODEL_VERSION_ARCHIVED,
 }
+
+
+def created_event(kind: Label) -> EventType:
+    """The event a create of ``kind`` records."""
+    return CREATED.get(kind, EventType.ENTITY_CREATED)
+
+
+def changed_event(kind: Label, *, archived: bool) -> EventType:
+    """The event an update (or an archive) of ``kind`` records."""
+    if archived:
+        return ARCHIVED.get(kind, EventType.ENTITY_ARCHIVED)
+    return UPDATED.get(kind, EventType.ENTITY_UPDATED)

@@ -6,13 +6,13 @@ Resolvers only shape values; the store checks the caller's role and permission.
 from __future__ import annotations
 
 from datetime import timedelta
-from enum import Enum
 from typing import Any
 
 import strawberry
 
-from modelgraph.domain.access import Action, Permission, Role, SubjectType
+from modelgraph.domain.access import Permission, Role, SubjectType
 from modelgraph.domain.errors import Invalid
+from modelgraph.domain.events import EventType
 from modelgraph.domain.ids import now_ms
 from modelgraph.graphql.context import Info
 from modelgraph.graphql.scalars import Timestamp
@@ -23,15 +23,6 @@ AccessPermission = strawberry.enum(
     Permission, name="AccessPermission", description="READ < EDIT < MANAGE on a model/experiment."
 )
 GrantSubjectType = strawberry.enum(SubjectType, name="GrantSubjectType")
-
-
-@strawberry.enum(description="What an audited change did.")
-class AuditAction(Enum):
-    CREATE = Action.CREATE.value
-    EDIT = Action.EDIT.value
-    APPROVE = Action.APPROVE.value
-    MANAGE = Action.MANAGE.value
-    ADMIN = Action.ADMIN.value
 
 
 MAX_TOKEN_DAYS = 3650
@@ -82,19 +73,21 @@ class AccessGrant:
 class AuditEvent:
     id: strawberry.ID
     at: Timestamp
+    seq: int
     principal: str
-    method: str
-    action: str
+    type: str
     entity_id: str
     entity_kind: str
-    detail: str | None
+    payload: str
 
 
 @strawberry.input
 class AuditFilter:
     principal: str | None = None
     entity_id: strawberry.ID | None = None
-    action: AuditAction | None = None
+    type: str | None = strawberry.field(
+        default=None, description="An event type, e.g. model_version.approved."
+    )
     since: Timestamp | None = None
     until: Timestamp | None = None
 
@@ -130,7 +123,7 @@ class AccessQuery:
             actor=info.context.actor,
             principal=f.principal,
             entity_id=str(f.entity_id) if f.entity_id else None,
-            action=Action(f.action.value) if f.action else None,
+            event_type=_event_type(f.type),
             since=f.since,
             until=f.until,
             limit=first,
@@ -140,11 +133,11 @@ class AccessQuery:
                 id=strawberry.ID(r["id"]),
                 at=r["at"],
                 principal=r["principal"],
-                method=r["method"],
-                action=r["action"],
+                seq=r["seq"],
+                type=r["type"],
                 entity_id=r["entityId"],
                 entity_kind=r["entityKind"],
-                detail=r.get("detail"),
+                payload=r["payload"],
             )
             for r in rows
         ]
@@ -215,3 +208,13 @@ class AccessMutation:
             Permission(permission) if permission else None,
             actor=info.context.actor,
         )
+
+
+def _event_type(name: str | None) -> EventType | None:
+    if name is None:
+        return None
+    try:
+        return EventType(name)
+    except ValueError:
+        known = ", ".join(t.value for t in EventType)
+        raise Invalid(f"unknown event type {name!r}; one of {known}", field="type") from None

@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from modelgraph.domain import json_limits
 from modelgraph.auth.edge import principal_of
+from modelgraph.domain import json_limits
 from modelgraph.domain.access import Forbidden, Unauthenticated, local_principal
 from modelgraph.domain.errors import (
     Conflict,

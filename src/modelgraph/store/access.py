@@ -1,8 +1,9 @@
 """API tokens, per-resource grants and the audit log in Neo4j; ``authorize_tx`` for the writers.
 
 Writers and readers call :func:`authorize_tx` once, inside their own transaction, before they
-change or return anything; :func:`record_tx` then writes the audit event (and, for a new model or
-experiment, the creator's MANAGE and the default grant) in that same transaction.
+change or return anything; a new model or experiment gets the creator's MANAGE and the default
+grant from :func:`grant_creator_tx` in that same transaction. The audit log is the change-event
+outbox (store/events.py): every writer records its event there, so there is one record per change.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from modelgraph.domain.access import (
     decide,
 )
 from modelgraph.domain.errors import Invalid, NotFound
+from modelgraph.domain.events import EventType
 from modelgraph.domain.graph import Label
 from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import Principal
+from modelgraph.store import events
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -38,7 +41,6 @@ _SCOPE_OF = query("access/scope_of")
 _SET_GRANT = query("access/set_grant")
 _REMOVE_GRANT = query("access/remove_grant")
 _GRANTS = query("access/grants_by_resource")
-_RECORD = query("access/record_event")
 _AUDIT = query("access/audit_log")
 _DEFAULT_GRANT = query("access/default_grant")
 _SET_DEFAULT = query("access/set_default_permission")
@@ -92,7 +94,7 @@ async def create_token(
         )
         assert row is not None
         token: Record = row["token"]
-        await record_tx(db, tx, actor, Action.ADMIN, token["id"], "ApiToken", f"create {name}")
+        await events.record(tx, EventType.API_TOKEN_CREATED, token, actor, {"name": name})
         return token
 
     return IssuedToken(secret, await db.write(work))
@@ -130,7 +132,7 @@ async def revoke_token(db: Database, ref: str, *, actor: Principal) -> Record:
         if row is None:
             raise NotFound(f"no token {ref!r}", field="token")
         token: Record = row["token"]
-        await record_tx(db, tx, actor, Action.ADMIN, token["id"], "ApiToken", "revoke")
+        await events.record(tx, EventType.API_TOKEN_REVOKED, token, actor, {"name": token["name"]})
         return token
 
     return await db.write(work)
@@ -179,41 +181,26 @@ async def authorize_tx(
     return row
 
 
-async def record_tx(
+async def grant_creator_tx(
     db: Database,
     tx: AsyncManagedTransaction,
     principal: Principal,
-    action: Action,
     entity_id: str,
     entity_kind: str,
-    detail: str | None = None,
 ) -> None:
-    """Write the audit event of a change; a new model / experiment also gets its grants."""
-    at = now_ms()
+    """A new model / experiment: its creator gets MANAGE and everyone the default grant."""
+    if entity_kind not in SCOPED_KINDS:
+        return
+    await _set_grant_tx(db, tx, entity_id, SubjectType.USER, principal.id, "MANAGE", principal)
     await db.fetch(
         tx,
-        "access/record_event",
-        _RECORD,
-        id=new_id(),
-        at=at,
-        principal=principal.id,
-        method=principal.method.value,
-        action=action.value,
-        entityId=entity_id,
-        entityKind=entity_kind,
-        detail=detail,
+        "access/default_grant",
+        _DEFAULT_GRANT,
+        resourceId=entity_id,
+        everyone=EVERYONE,
+        by=principal.id,
+        at=now_ms(),
     )
-    if action is Action.CREATE and entity_kind in SCOPED_KINDS:
-        await _set_grant_tx(db, tx, entity_id, SubjectType.USER, principal.id, "MANAGE", principal)
-        await db.fetch(
-            tx,
-            "access/default_grant",
-            _DEFAULT_GRANT,
-            resourceId=entity_id,
-            everyone=EVERYONE,
-            by=principal.id,
-            at=at,
-        )
 
 
 async def _set_grant_tx(
@@ -263,8 +250,12 @@ async def set_grant(
             raise Invalid(
                 "permissions are set on registered models and experiments", field="resourceId"
             )
-        detail = f"{subject_type.value}:{subject}={permission.value if permission else 'NONE'}"
-        await record_tx(db, tx, actor, Action.MANAGE, resource_id, row["kind"], detail)
+        change = {
+            "subjectType": subject_type.value,
+            "subject": subject,
+            "permission": permission.value if permission else None,
+        }
+        await events.record(tx, EventType.PERMISSION_SET, row, actor, change)
         if permission is None:
             await db.fetch(
                 tx,
@@ -298,7 +289,8 @@ async def set_default_permission(
             by=actor.id,
             at=now_ms(),
         )
-        await record_tx(db, tx, actor, Action.ADMIN, "default", "AccessSettings", value)
+        setting = {"id": "default", "kind": "AccessSettings"}
+        await events.record(tx, EventType.DEFAULT_PERMISSION_SET, setting, actor, {"value": value})
         return value
 
     return await db.write(work)
@@ -321,7 +313,7 @@ async def audit_log(
     actor: Principal,
     principal: str | None = None,
     entity_id: str | None = None,
-    action: Action | None = None,
+    event_type: EventType | None = None,
     since: int | None = None,
     until: int | None = None,
     limit: int = 100,
@@ -338,7 +330,7 @@ async def audit_log(
             _AUDIT,
             principal=principal,
             entityId=entity_id,
-            action=action.value if action else None,
+            type=event_type.value if event_type else None,
             since=since,
             until=until,
             limit=limit,

@@ -11,8 +11,8 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from modelgraph.domain.access import Action
 from modelgraph.domain import events as event_types
+from modelgraph.domain.access import Action
 from modelgraph.domain.errors import Invalid, NotFound
 from modelgraph.domain.graph import (
     PARENTS,
@@ -27,8 +27,7 @@ from modelgraph.domain.graph import (
 from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import Principal
 from modelgraph.domain.registry import Stage
-from modelgraph.store import access
-from modelgraph.store import events
+from modelgraph.store import access, events
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -109,10 +108,10 @@ async def create_tx(
     if row is None:
         raise NotFound(f"parent {parent_id!r} not found", field="parentId")
     node: Record = row["node"]
-    await access.record_tx(db, tx, actor, Action.CREATE, entity_id, kind.value)
-    created = event_types.CREATED.get(kind)
-    if created is not None:
-        await events.record(tx, created, node, actor, {"name": node.get("name")})
+    await access.grant_creator_tx(db, tx, actor, entity_id, kind.value)
+    await events.record(
+        tx, event_types.created_event(kind), node, actor, {"name": node.get("name")}
+    )
     return node
 
 
@@ -150,11 +149,10 @@ async def update_tx(
     if row is None:
         raise NotFound(f"no {kind.value} with id {entity_id!r}", field="id")
     node: Record = row["node"]
-    await access.record_tx(db, tx, actor, action, entity_id, kind.value, ",".join(sorted(props)))
     # An empty update only locks and stamps; the caller records its own, more specific event.
-    archived = props.get("state") == State.ARCHIVED.value
-    changed = (event_types.ARCHIVED if archived else event_types.UPDATED).get(kind)
-    if props and changed is not None:
+    if props:
+        archived = props.get("state") == State.ARCHIVED.value
+        changed = event_types.changed_event(kind, archived=archived)
         await events.record(tx, changed, node, actor, {"changed": sorted(props)})
     return node
 

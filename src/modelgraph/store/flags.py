@@ -57,17 +57,15 @@ async def flag_dataset_version(
         await events.record(
             tx, EventType.DATASET_VERSION_FLAGGED, marked, principal, {"reason": reason}
         )
-        graph = await lineage.walk_tx(
-            db,
-            tx,
-            root.id,
+        # Live only: the walk follows the deployments serving now.
+        request = lineage.WalkRequest(
             lineage.Direction.DOWNSTREAM,
-            deploy_mode=lineage.DeployMode.CURRENT,
             live_only=True,
-            node_types=[Label.MODEL_VERSION, Label.DEPLOYMENT],
+            node_types=(Label.MODEL_VERSION, Label.DEPLOYMENT),
             limit=lineage.MAX_NODES,
             full=False,
         )
+        graph = await lineage.walk_tx(db, tx, root.id, request)
         deployments = [item.props for item in graph.of_kind(Label.DEPLOYMENT)]
         # A model-scoped webhook fires for the deployments serving any of its versions.
         model_of = {

@@ -71,7 +71,6 @@ async def deploy_tx(
         by=actor_id(actor),
     )
     assert row is not None
-    await access.record_tx(db, tx, actor, Action.EDIT, deployment_id, "Deployment", version_id)
     served = {"versionId": version_id, "modelId": version.get("parentId")}
     scope = [version_id, str(version.get("parentId") or "")]
     await events.record(tx, EventType.DEPLOYMENT_DEPLOYED, row["node"], actor, served, scope=scope)
@@ -100,7 +99,6 @@ async def undeploy_tx(
     )
     assert row is not None
     node: Record = row["node"]
-    await access.record_tx(db, tx, actor, Action.EDIT, deployment_id, "Deployment", "undeploy")
     await events.record(tx, EventType.DEPLOYMENT_UNDEPLOYED, node, actor)
     return node
 
