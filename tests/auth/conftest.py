@@ -72,6 +72,7 @@ def oidc_settings(settings: Settings, idp: keycloak.Keycloak) -> Settings:
             "auth_default_roles": [],
             "auth_jwks_cooldown": 0.0,
             "require_approval_for_production": True,
+            "webhook_allow": "127.0.0.1",
         }
     )
 

@@ -225,6 +225,25 @@ G: dict[str, Write] = {
         'mutation($m: ID!) { setPermission(resourceId: $m, subjectType: USER, subject: "x", permission: READ) { subject } }',
         lambda w: {"m": w["M"]},
     ),
+    "createWebhook": Write(
+        'mutation($m: ID!) { createWebhook(url: "http://127.0.0.1:9/hook", scopeId: $m) { secret } }',
+        lambda w: {"m": w["M"]},
+    ),
+    "setWebhookActive": Write(
+        "mutation($h: ID!) { setWebhookActive(id: $h, active: false) { id } }",
+        lambda w: {"h": w["H"]},
+    ),
+    "deleteWebhook": Write(
+        "mutation($h: ID!) { deleteWebhook(id: $h) { id } }", lambda w: {"h": w["H"]}
+    ),
+    "sendTestEvent": Write(
+        "mutation($h: ID!) { sendTestEvent(webhookId: $h) }", lambda w: {"h": w["H"]}
+    ),
+    "flagDatasetVersion": Write(
+        'mutation($dv: ID!) { flagDatasetVersion(ref: $dv, reason: "bad rows") { events } }',
+        lambda w: {"dv": w["DV"]},
+        governed=False,
+    ),
     "setDefaultPermission": Write(
         "mutation { setDefaultPermission(permission: READ) }", lambda w: {}, right="dave"
     ),
@@ -277,6 +296,7 @@ async def build_world(http: httpx.AsyncClient, tokens: dict[str, str]) -> W:
           tags: addTags(id: $v, tags: ["t0"]) { id }
           alias: setAlias(modelId: $m, alias: "a0", versionId: $v) { alias }
           gone: archive(id: $old) { id }
+          hook: createWebhook(url: "http://127.0.0.1:9/hook", scopeId: $m) { webhook { id } }
         }""",
         v=w["V"],
         d=w["D"],
@@ -285,6 +305,7 @@ async def build_world(http: httpx.AsyncClient, tokens: dict[str, str]) -> W:
         m=w["M"],
     )
     w.update(DOC=more["doc"]["id"], DV=more["dv"]["id"], X=more["x"]["id"], P=more["p"]["id"])
+    w["H"] = more["hook"]["webhook"]["id"]
     await ok(
         http,
         dave,

@@ -72,7 +72,7 @@ class KeyValueInput:
 
 @strawberry.input(description="A feature of a dataset version.")
 class FeatureInput:
-    name: str
+    name: str = strawberry.field()
     type: str | None = None
     importance: float | None = None
 
@@ -109,7 +109,7 @@ class RegisteredModelUpdate(EntityUpdate):
 
 @strawberry.input
 class RegisteredModelCreate(RegisteredModelUpdate):
-    name: str
+    name: str = strawberry.field()
 
 
 @strawberry.input
@@ -130,7 +130,7 @@ class ModelVersionUpdate(EntityUpdate):
 
 @strawberry.input
 class ModelVersionCreate(ModelVersionUpdate):
-    name: str
+    name: str = strawberry.field()
 
 
 @strawberry.input
@@ -148,7 +148,7 @@ class ModelArtifactUpdate(EntityUpdate):
 
 @strawberry.input
 class ModelArtifactCreate(ModelArtifactUpdate):
-    name: str
+    name: str = strawberry.field()
 
 
 @strawberry.input
@@ -159,7 +159,7 @@ class DocArtifactUpdate(EntityUpdate):
 
 @strawberry.input
 class DocArtifactCreate(DocArtifactUpdate):
-    name: str
+    name: str = strawberry.field()
 
 
 @strawberry.input
@@ -171,7 +171,7 @@ class DatasetUpdate(EntityUpdate):
 
 @strawberry.input
 class DatasetCreate(DatasetUpdate):
-    name: str
+    name: str = strawberry.field()
 
 
 @strawberry.input
@@ -188,7 +188,7 @@ class DatasetVersionUpdate(EntityUpdate):
 
 @strawberry.input
 class DatasetVersionCreate(DatasetVersionUpdate):
-    name: str
+    name: str = strawberry.field()
 
 
 @strawberry.input
@@ -217,7 +217,7 @@ class ExecutionUpdate(EntityUpdate):
 
 @strawberry.input
 class ExecutionCreate(ExecutionUpdate):
-    name: str
+    name: str = strawberry.field()
 
 
 @strawberry.input
@@ -227,7 +227,7 @@ class ExperimentUpdate(EntityUpdate):
 
 @strawberry.input
 class ExperimentCreate(ExperimentUpdate):
-    name: str
+    name: str = strawberry.field()
 
 
 @strawberry.input
@@ -239,7 +239,7 @@ class ServingEnvironmentUpdate(EntityUpdate):
 
 @strawberry.input
 class ServingEnvironmentCreate(ServingEnvironmentUpdate):
-    name: str
+    name: str = strawberry.field()
 
 
 @strawberry.input
@@ -257,7 +257,7 @@ class DeploymentUpdate(EntityUpdate):
 
 @strawberry.input
 class DeploymentCreate(DeploymentUpdate):
-    name: str
+    name: str = strawberry.field()
 
 
 @strawberry.input(

@@ -6,11 +6,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from neo4j import AsyncManagedTransaction
+
+from modelgraph.domain.access import Action
 from modelgraph.domain.errors import Invalid, NotFound
 from modelgraph.domain.events import EventType
 from modelgraph.domain.principal import Principal
 from modelgraph.settings import Settings
-from modelgraph.store import entities, events
+from modelgraph.store import access, entities, events
 from modelgraph.store import webhooks as store
 from modelgraph.store.db import Database, Record
 from modelgraph.webhooks import signing, ssrf
@@ -27,12 +30,14 @@ class Created:
     secret: str
 
 
-def authorize_manage(principal: Principal, scope_id: str | None) -> None:
-    """Permission hook: managing webhooks needs MANAGE on the scope (identity issue fills it in).
+async def authorize_manage(db: Database, principal: Principal, scope_id: str | None) -> None:
+    """Managing a webhook needs MANAGE on its scope; an unscoped one (every event) needs admin."""
 
-    ``scope_id`` None means every event, which needs MANAGE on the whole registry.
-    """
-    del principal, scope_id
+    async def work(tx: AsyncManagedTransaction) -> None:
+        action = Action.MANAGE if scope_id is not None else Action.ADMIN
+        await access.authorize_tx(db, tx, principal, action, scope_id)
+
+    await db.read(work)
 
 
 def check_event_types(types: Sequence[str]) -> list[str]:
@@ -55,7 +60,7 @@ async def register(
     description: str | None = None,
 ) -> Created:
     """Register a webhook for some event types (none = all) and an optional scope entity."""
-    authorize_manage(principal, scope_id)
+    await authorize_manage(db, principal, scope_id)
     types = check_event_types(event_types)
     if description is not None and len(description) > MAX_DESCRIPTION:
         raise Invalid(f"description longer than {MAX_DESCRIPTION} characters", field="description")
@@ -79,7 +84,7 @@ async def require(db: Database, principal: Principal, webhook_id: str) -> Record
     webhook = await store.get(db, webhook_id)
     if webhook is None:
         raise NotFound(f"no webhook {webhook_id!r}", field="webhookId")
-    authorize_manage(principal, webhook.get("scopeId"))
+    await authorize_manage(db, principal, webhook.get("scopeId"))
     return webhook
 
 
