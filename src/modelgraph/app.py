@@ -35,13 +35,16 @@ from modelgraph.store.db import Database, make_driver
 
 log = logging.getLogger(__name__)
 
-# /readyz answers within a second whatever the database does (a probe must not hang): it
-# returns the background check's answer while fresh, else asks with a short timeout.
-READY_TIMEOUT_S = 0.8
+# /readyz answers within a second whatever the database does (a probe must not hang).
+READY_TIMEOUT_S = 0.5
 READY_CHECK_S = 2.0
 READY_PERIOD_S = 1.0
 READY_FRESH_S = 3.0
-_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
+_NOT_ANSWERING: tuple[dict[str, Any], int] = (
+    {"status": "unavailable", "reason": "Neo4j did not answer"},
+    503,
+)
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
 class State(TypedDict):
@@ -80,8 +83,8 @@ class ModelGraphGraphQL(GraphQL[Context, None]):
             return text
         # The last line behind the cost limit: never stream an unbounded answer.
         message = f"the answer is larger than {self.max_response_bytes} bytes: ask for less"
-        error = {"message": message, "extensions": {"code": "RESPONSE_TOO_LARGE"}}
-        error["extensions"]["limit"] = self.max_response_bytes  # type: ignore[index]
+        extensions = {"code": "RESPONSE_TOO_LARGE", "limit": self.max_response_bytes}
+        error = {"message": message, "extensions": extensions}
         return json.dumps({"data": None, "errors": [error]}, separators=(",", ":"))
 
     async def get_context(self, request: Any, response: Any) -> Context:
@@ -101,13 +104,14 @@ class ModelGraphGraphQL(GraphQL[Context, None]):
 
 
 def ide_csp(page: str, sources: str) -> str:
-    """A CSP for the GraphiQL page: its assets' origin plus the hashes of its inline blocks."""
-    hashes: dict[str, list[str]] = {"script": [], "style": []}
-    for kind, body in _INLINE.findall(page):
-        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
-        hashes[kind].append(f"'sha256-{digest}'")
+    """A CSP for the GraphiQL page: its assets' origin plus the hashes of its inline scripts."""
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in _INLINE_SCRIPT.findall(page)
+    ]
+    # Styles may be inline (GraphiQL sets them at run time); scripts only with their hash.
     return (
-        f"default-src 'self'; script-src {sources} {' '.join(hashes['script'])}; "
+        f"default-src 'self'; script-src {sources} {' '.join(hashes)}; "
         f"style-src {sources} 'unsafe-inline'; img-src 'self' data:; font-src {sources} data:; "
         "connect-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; "
         "form-action 'self'"
@@ -125,40 +129,45 @@ async def healthz(_: Request) -> Response:
 
 
 class Readiness:
-    """The latest readiness answer, refreshed in the background so /readyz never waits long."""
+    """Readiness asked on each probe with a short timeout; a slow answer falls back to the
+    background check's recent one, so /readyz never waits long whatever the database does."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.answer: tuple[dict[str, Any], int] = ({"status": "unavailable"}, 503)
+        self.answer: tuple[dict[str, Any], int] = _NOT_ANSWERING
         self.at = float("-inf")
 
-    async def check(self, within: float) -> tuple[dict[str, Any], int]:
-        """Ask Neo4j now (at most ``within`` seconds) and remember the answer."""
+    async def check(self, within: float) -> tuple[dict[str, Any], int] | None:
+        """Ask Neo4j now and remember the answer; None if it took longer than ``within`` s."""
         try:
             current = await asyncio.wait_for(_ready_check(self.db), timeout=within)
         except TimeoutError:
+            return None
+        except ModelGraphError as exc:
             answer: tuple[dict[str, Any], int] = (
-                {"status": "unavailable", "reason": "Neo4j did not answer"},
+                {"status": "unavailable", "reason": exc.message},
                 503,
             )
-        except ModelGraphError as exc:
-            answer = ({"status": "unavailable", "reason": exc.message}, 503)
         else:
             answer = _migration_answer(current)
         self.answer, self.at = answer, time.monotonic()
         return answer
 
     async def watch(self) -> None:
-        """Refresh the answer every READY_PERIOD_S until cancelled."""
+        """Refresh the remembered answer every READY_PERIOD_S until cancelled."""
         while True:
-            await self.check(READY_CHECK_S)
+            if await self.check(READY_CHECK_S) is None:
+                self.answer, self.at = _NOT_ANSWERING, time.monotonic()
             await asyncio.sleep(READY_PERIOD_S)
 
     async def current(self) -> tuple[dict[str, Any], int]:
-        """A fresh remembered answer, else one asked for within READY_TIMEOUT_S."""
+        """The answer now, within READY_TIMEOUT_S (else a recent one, else unavailable)."""
+        answer = await self.check(READY_TIMEOUT_S)
+        if answer is not None:
+            return answer
         if time.monotonic() - self.at < READY_FRESH_S:
             return self.answer
-        return await self.check(READY_TIMEOUT_S)
+        return _NOT_ANSWERING
 
 
 def _migration_answer(current: migrations.MigrationStatus) -> tuple[dict[str, Any], int]:

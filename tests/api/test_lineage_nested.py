@@ -16,16 +16,16 @@ WALK = """
 query Walk($name: String!) {
   dataset(name: $name) {
     consumers { id }
-    versions {
-      consumers {
+    versions(first: 5) {
+      consumers(first: 20) {
         name
-        outputs {
+        outputs(first: 5) {
           __typename
           ... on ModelVersion {
             trainedBy { name }
-            producedBy { inputs { role entity { id kind } } }
-            consumedDatasets { name }
-            consumers { name }
+            producedBy(first: 5) { inputs(first: 5) { role entity { id kind } } }
+            consumedDatasets(first: 5) { name }
+            consumers(first: 5) { name }
           }
         }
       }

@@ -341,9 +341,11 @@ async def test_every_list_pages_filters_and_sorts(
     assert even == every[::2] and total == len(every[::2])
 
 
-PARENTS = """{ datasets(first: 100) { nodes { versions { name dataset { name } } } }
-  experiments(first: 100) { nodes { runs { name experiment { name } metricHistory { value } } } }
-  servingEnvironments(first: 100) { nodes { deployments { name deploymentHistory { since } } } }
+PARENTS = """{ datasets(first: 100) { nodes { versions(first: 10) { name dataset { name } } } }
+  experiments(first: 100) { nodes { runs(first: 10) { name experiment { name }
+    metricHistory(first: 10) { value } } } }
+  servingEnvironments(first: 100) { nodes { deployments(first: 10) { name
+    deploymentHistory(first: 10) { since } } } }
 }"""
 
 
@@ -392,17 +394,18 @@ async def test_other_parents_load_children_in_one_query_per_level(
 # lists inside lists: still a fixed number of queries, whatever the number of items.
 SHAPES = """query($first: Int!) {
   registeredModels(first: $first) { nodes {
-    a: versions { name ...Deploys }
-    b: versions { ... on ModelVersion { artifacts { ... on ModelArtifact { uri } } } }
-    versions { model { name versions { name } } }
+    a: versions(first: 5) { name ...Deploys }
+    b: versions(first: 5) { ... on ModelVersion {
+      artifacts(first: 5) { ... on ModelArtifact { uri } } } }
+    versions(first: 5) { model { name versions(first: 5) { name } } }
   } }
   node_models: registeredModels(first: $first) { nodes { ... on Entity { id }
-    ... on RegisteredModel { aliases { version { name } } } } }
+    ... on RegisteredModel { aliases(first: 5) { version { name } } } } }
 }
 fragment Deploys on ModelVersion {
-  deploymentHistory { deployment { name servingEnvironment { name }
-    deploymentHistory { version { name model { name } } } } }
-  currentDeployments { name deploymentHistory { since } }
+  deploymentHistory(first: 5) { deployment { name servingEnvironment { name }
+    deploymentHistory(first: 5) { version { name model { name } } } } }
+  currentDeployments(first: 5) { name deploymentHistory(first: 5) { since } }
 }"""
 
 

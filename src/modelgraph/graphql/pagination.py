@@ -14,7 +14,7 @@ from modelgraph.store.db import Record
 T = TypeVar("T")
 
 # Lists nested in an entity (versions, runs, consumers, ...) hold at most this many by default.
-NESTED_PAGE = 10
+NESTED_PAGE = 100
 
 First = Annotated[
     int,
