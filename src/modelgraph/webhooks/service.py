@@ -35,6 +35,11 @@ def authorize_manage(principal: Principal, scope_id: str | None) -> None:
     del principal, scope_id
 
 
+def authorize_read(principal: Principal, scope_id: str | None) -> None:
+    """Permission hook: reading events (poll or subscription) needs READ on the scope."""
+    del principal, scope_id
+
+
 def check_event_types(types: Sequence[str]) -> list[str]:
     """Known event type names, deduplicated; INVALID_ARGUMENT for an unknown one."""
     known = {t.value for t in EventType}
