@@ -205,6 +205,7 @@ class EventsQuery:
         if not 1 <= first <= outbox.MAX_PAGE:
             raise Invalid(f"first must be 1-{outbox.MAX_PAGE}", field="first")
         checked, seq = _filters(types, after)
+        service.authorize_read(principal_of(info), scope_id)
         rows = await outbox.since(
             info.context.db, seq, types=checked, scope_id=scope_id, limit=first
         )
@@ -275,6 +276,7 @@ class EventsSubscription:
         scope_id: strawberry.ID | None = None,
     ) -> AsyncGenerator[Event, None]:
         checked, seq = _filters(types, after)
+        service.authorize_read(principal_of(info), scope_id)
         db = info.context.db
         if after is None:
             seq = await outbox.head(db)  # no cursor: only what happens from now on

@@ -40,6 +40,11 @@ async def authorize_manage(db: Database, principal: Principal, scope_id: str | N
     await db.read(work)
 
 
+def authorize_read(principal: Principal, scope_id: str | None) -> None:
+    """Permission hook: reading events (poll or subscription) needs READ on the scope."""
+    del principal, scope_id
+
+
 def check_event_types(types: Sequence[str]) -> list[str]:
     """Known event type names, deduplicated; INVALID_ARGUMENT for an unknown one."""
     known = {t.value for t in EventType}
