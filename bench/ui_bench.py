@@ -124,7 +124,7 @@ async def browser_runs(url: str, size: int) -> list[dict[str, Any]]:
             # Interactive: a click on a node opens its details (one request), measured too.
             t0 = time.perf_counter()
             await page.evaluate(
-                "() => window.modelgraph.graph.cy.nodes().not('.group')[1].emit('tap')"
+                "() => { window.modelgraph.graph.cy.nodes().not('.group')[1].emit('tap'); }"
             )
             await page.wait_for_selector("#details h2", timeout=60_000)
             marks["click_to_details_ms"] = (time.perf_counter() - t0) * 1000

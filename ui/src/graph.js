@@ -100,7 +100,6 @@ export class LineageGraph {
       container,
       minZoom: 0.05,
       maxZoom: 3,
-      wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
       style: this.style(),
     });
