@@ -42,9 +42,11 @@ const DIFF = `query Diff($a: String!, $b: String!) {
     versionA { label } versionB { label }
     datasets { added removed common } datasetVersions { added removed common }
     executions { added removed common } libraries { added removed common }
-    hyperparameters { key change a b } environment { key change a b } metrics { key change a b }
+    hyperparameters { key change a { ...Typed } b { ...Typed } } environment { key change a b } metrics { key change a b }
   }
-}`;
+}
+fragment Typed on TypedValue { type stringValue intValue floatValue boolValue jsonValue }
+`;
 const KIND_ORDER = ["Deployment", "ModelVersion", "RegisteredModel", "Execution", "DatasetVersion", "Dataset",
   "ModelArtifact", "DocArtifact", "Experiment", "ServingEnvironment"];
 const LIST_MAX = 50; // per kind in the side list; the graph and the counts show everything
@@ -61,6 +63,15 @@ const graph = new LineageGraph($("graph"), {
   onGroup: (id) => graph.expandGroup(id).then(() => say("Expanded a group of preprocessing steps.")),
 });
 perf.graph = graph;
+
+// Hyperparameters come back typed (INT 32 and FLOAT 32.0 differ); other maps as plain JSON.
+function shown(value) {
+  if (value && typeof value === "object" && "type" in value) {
+    const raw = { STRING: value.stringValue, INT: value.intValue, FLOAT: value.floatValue, BOOL: value.boolValue, JSON: value.jsonValue }[value.type];
+    return `${JSON.stringify(raw ?? null)} (${value.type})`;
+  }
+  return JSON.stringify(value ?? null);
+}
 
 function say(text, kind = "info") {
   const box = $("status");
@@ -278,7 +289,7 @@ function changes(title, list, a, b) {
   for (const c of list) {
     const row = body.insertRow();
     row.className = `change-${c.change.toLowerCase()}`;
-    for (const value of [c.key, JSON.stringify(c.a ?? null), JSON.stringify(c.b ?? null), c.change]) row.insertCell().textContent = value;
+    for (const value of [c.key, shown(c.a), shown(c.b), c.change]) row.insertCell().textContent = value;
   }
   section.append(h, list.length ? tableEl : document.createTextNode("no differences"));
   return section;

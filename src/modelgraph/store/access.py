@@ -255,7 +255,8 @@ async def set_grant(
             "subject": subject,
             "permission": permission.value if permission else None,
         }
-        await events.record(tx, EventType.PERMISSION_SET, row, actor, change)
+        resource = {"id": resource_id, "kind": row["kind"]}
+        await events.record(tx, EventType.PERMISSION_SET, resource, actor, change)
         if permission is None:
             await db.fetch(
                 tx,
