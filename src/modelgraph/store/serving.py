@@ -70,7 +70,9 @@ async def deploy_tx(
         by=actor_id(actor),
     )
     assert row is not None
-    await access.record_tx(db, tx, actor, Action.EDIT, deployment_id, "Deployment", version_id)
+    await access.record_tx(
+        db, tx, actor, Action.EDIT, deployment_id, Label.DEPLOYMENT.value, version_id
+    )
     return row["node"], row["edge"]
 
 
@@ -96,7 +98,9 @@ async def undeploy_tx(
     )
     assert row is not None
     node: Record = row["node"]
-    await access.record_tx(db, tx, actor, Action.EDIT, deployment_id, "Deployment", "undeploy")
+    await access.record_tx(
+        db, tx, actor, Action.EDIT, deployment_id, Label.DEPLOYMENT.value, "undeploy"
+    )
     return node
 
 
