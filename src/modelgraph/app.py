@@ -252,21 +252,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     routes.extend(rest_routes.mounts())
     routes.extend(ui.routes())
-    # Outermost first: the HTTP edge (hosts, limits, headers), then authentication.
-    auth = Middleware(AuthMiddleware, authenticator=Authenticator(settings))
-    return Starlette(
-        routes=routes,
-        middleware=[*build_middleware(settings), auth],
-        exception_handlers={Exception: last_resort},
-        lifespan=lifespan,
-    )
     if settings.access_log:
         access.configure_access_log()
+    # Outermost first: the access log and request id (so refusals are logged too), the HTTP edge
+    # (hosts, limits, headers), then authentication.
     middleware = [
         Middleware(
             access.AccessMiddleware,
             user_header=settings.user_header,
             log_requests=settings.access_log,
-        )
+        ),
+        *build_middleware(settings),
+        Middleware(AuthMiddleware, authenticator=Authenticator(settings)),
     ]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={Exception: last_resort},
+        lifespan=lifespan,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import neo4j
@@ -9,12 +10,23 @@ import pytest
 from typer.testing import CliRunner
 
 from modelgraph.cli import app
+from modelgraph.domain.graph import Label
 from modelgraph.neo4j_local import launcher
 from modelgraph.store.cypher import query
+from modelgraph.store.db import Database
 from tests.conftest import free_port
+from tests.factories import create_entities
 
-CREATE = query("testing/create_entities")
 COUNT = query("admin/count_nodes")
+
+
+async def _create_datasets(uri: str, count: int) -> None:
+    driver = neo4j.AsyncGraphDatabase.driver(uri, auth=None)
+    try:
+        rows = [{"name": f"d{i}"} for i in range(count)]
+        await create_entities(Database(driver, "neo4j"), Label.DATASET, rows)
+    finally:
+        await driver.close()
 
 
 def _count(uri: str) -> int:
@@ -28,9 +40,7 @@ def test_dump_of_a_stopped_server_loads_into_another_home(tmp_path: Path) -> Non
     runner = CliRunner()
     info = launcher.start(home=source, port=free_port())
     try:
-        with neo4j.GraphDatabase.driver(info.uri, auth=None) as driver:
-            rows = [{"id": f"dump-{i}", "name": f"d{i}"} for i in range(3)]
-            driver.execute_query(CREATE, rows=rows, kind="Dataset")
+        asyncio.run(_create_datasets(info.uri, 3))
         refused = runner.invoke(
             app, ["neo4j", "dump", str(tmp_path / "x.dump"), "--home", str(source)]
         )
