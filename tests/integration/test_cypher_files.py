@@ -38,6 +38,7 @@ EXECUTED_ELSEWHERE = {
     "test_clear_graph_removes_registry_nodes_only below",
     "launcher/adopt_password": "a system-database command: tests/integration/test_neo4j_local.py"
     "::test_password_is_adopted_by_a_store_first_run_without_auth",
+    "backup/await_key_index": "waits for the index a restore creates: tests/api/test_backup.py",
 }
 
 
@@ -126,7 +127,7 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
         "parentName": "customer-churn-prediction",
         "parentKind": "RegisteredModel",
         "rel": "HAS_VERSION",
-        "parentRel": "HAS_VERSION",
+        "parentRel": None,
         "props": {"description": "executed by test_cypher_files"},
         "ownerProps": {},
         "execution": {"id": "test-cypher-files-run", "name": "run", "type": "TRAINING"},
@@ -150,6 +151,50 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
         "checksum": "0" * 64,
         # bench: nothing has run for an hour, so nothing is terminated
         "seconds": 3600,
+        "edge": {},
+        # access: tokens, grants, the audit log
+        "principal": "tester",
+        "hash": "0" * 64,
+        "roles": ["viewer"],
+        "expiresAt": None,
+        "everyone": "*",
+        "resourceId": ids["model"],
+        "resourceIds": [ids["model"]],
+        "subject": "tester",
+        "subjectType": "USER",
+        "permission": "READ",
+        "since": None,
+        "until": None,
+        "type": "model_version.created",
+        "types": ["model_version.created"],
+        # events and webhooks
+        "entityIds": [ids["version"]],
+        "entityKind": "ModelVersion",
+        "scopeId": None,
+        "scopeIds": [ids["model"]],
+        "payload": "{}",
+        "targetWebhookId": None,
+        "after": 0,
+        "url": "https://hooks.example.com/modelgraph",
+        "secret": "whsec_test",
+        "description": "executed by test_cypher_files",
+        "eventTypes": [],
+        "active": False,
+        "webhookId": "no-such-webhook",
+        "owner": "test-cypher-files",
+        "leaseMs": 1000,
+        "status": "DELIVERED",
+        "statusCode": 200,
+        "error": None,
+        "excerpt": "",
+        "latencyMs": 1.0,
+        "nextAttemptAt": None,
+        # search and the chaos campaign's checks
+        "query": "churn*",
+        "registerPrefix": "chaos-",
+        "runPrefix": "chaos-",
+        "deploymentPrefix": "chaos-",
+        "edges": [],
     }
 
 
