@@ -15,7 +15,8 @@ from tests.events.receiver import Receiver
 from tests.events.test_webhooks import create_webhook, data
 
 REST = "/api/model_registry/v1alpha3"
-# The change events the issue lists (flags, tests and OpenLineage have tests of their own).
+# The change events the issue lists (flags, tests and OpenLineage have tests of their own; the
+# generic entity events and the access events feed the audit log and are tested there).
 CHANGE_EVENTS = {
     t.value
     for t in EventType
@@ -25,6 +26,13 @@ CHANGE_EVENTS = {
         EventType.IMPACT_FLAGGED,
         EventType.DATASET_VERSION_FLAGGED,
         EventType.LINEAGE_INGESTED,
+        EventType.ENTITY_CREATED,
+        EventType.ENTITY_UPDATED,
+        EventType.ENTITY_ARCHIVED,
+        EventType.API_TOKEN_CREATED,
+        EventType.API_TOKEN_REVOKED,
+        EventType.PERMISSION_SET,
+        EventType.DEFAULT_PERMISSION_SET,
     )
 }
 IDS = """{ registeredModel(name: "customer-churn-prediction") { id versions { id name } }

@@ -16,10 +16,12 @@ from tests.factories import create_entities
 N = 1_050
 
 
-async def run(db: Database, settings: Settings, query: str, **variables: Any) -> Any:
-    result = await schema.execute(
-        query, variable_values=variables, context_value=Context(db=db, settings=settings)
-    )
+async def run(
+    db: Database, settings: Settings, query: str, *, user: str = "author", **variables: Any
+) -> Any:
+    """Run ``query`` in-process as local ``user`` (an approver must not be the author)."""
+    context = Context(db=db, settings=settings, user=user)
+    result = await schema.execute(query, variable_values=variables, context_value=context)
     assert not result.errors, result.errors
     return result.data
 
@@ -210,6 +212,7 @@ async def _graph_model(db: Database, settings: Settings, m: int) -> None:
               setAlias(modelId: $m, alias: "latest", versionId: $id) { alias }
               deploy(versionId: $id, servingEnvironment: "prod", deploymentName: $d) {
                 id } }""",
+            user="reviewer",
             id=vid,
             m=data["registerModel"]["model"]["id"],
             d=f"dep-{m}-{v}",
