@@ -135,8 +135,10 @@ async def test_shared_url_reproduces_the_view(
     await page.get_by_label("From").fill("customer-transactions:v2")
     await page.get_by_label("Direction").select_option("DOWNSTREAM")
     await page.get_by_label("Depth").fill("3")
+    # Wait for the drawing this click asks for, not one the page made before it.
+    before = int(await page.evaluate("() => Number(document.body.dataset.drawn || 0)"))
     await page.get_by_role("button", name="Show").click()
-    await drawn(page, 1)
+    await drawn(page, before + 1)
     await page.get_by_role("button", name="Copy link").click()
     await expect(page.locator("#status")).to_contain_text("direction=DOWNSTREAM")
     link = (await page.locator("#status").inner_text()).split(": ", 1)[1]

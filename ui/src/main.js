@@ -140,7 +140,12 @@ function navigate(next, { push = true } = {}) {
   return render();
 }
 
+// Each render numbers itself: an answer that arrives after a newer request was made is dropped,
+// so a slow earlier view can never overwrite the one the person asked for last.
+let renderSeq = 0;
+
 async function render() {
+  const seq = ++renderSeq;
   $("truncated").hidden = true;
   $("diff").hidden = state.view !== "diff";
   if (state.view === "diff") return renderDiff();
@@ -157,10 +162,12 @@ async function render() {
   try {
     data = await timed(state.view, QUERIES[state.view], variables);
   } catch (exc) {
+    if (seq !== renderSeq) return undefined;
     graph.clear();
     fail(exc);
     return undefined;
   }
+  if (seq !== renderSeq) return undefined;
   const answer = data[state.view];
   current = answer;
   const t0 = performance.now();
