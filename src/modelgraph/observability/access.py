@@ -137,6 +137,9 @@ class AccessMiddleware:
         if status >= 400 and not info.error_codes:
             metrics.ERRORS.labels(face, f"HTTP_{status}").inc()
         if self.log_requests:
+            # The verified principal the auth edge put in the request state, else the header's.
+            verified = (scope.get("state") or {}).get("principal")
+            who = getattr(verified, "id", None) or info.principal or "anonymous"
             access_log.info(
                 "request",
                 extra={
@@ -147,7 +150,7 @@ class AccessMiddleware:
                         "face": face,
                         "operation": operation,
                         "operationName": info.operation_name,
-                        "principal": info.principal or "anonymous",
+                        "principal": who,
                         "status": status,
                         "durationMs": round(elapsed * 1000, 2),
                         "neo4jRoundTrips": trips,
