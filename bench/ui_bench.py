@@ -29,21 +29,13 @@ from modelgraph.settings import Settings
 from modelgraph.store import admin, migrations
 from modelgraph.store.bulk import GraphBatch
 from modelgraph.store.db import Database, make_driver
+from modelgraph.ui import CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
 SIZES = (100, 1_000, 5_000)
 RUNS = 3
 TARGET_MS = 2_000
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def page_query(name: str) -> str:

@@ -20,23 +20,15 @@ from modelgraph import demo
 from modelgraph.settings import Settings
 from modelgraph.store import admin, lineage
 from modelgraph.store.db import Database
+from modelgraph.ui import CHROMIUM_ARGS
 from tests.conftest import LiveServer
 
 REPO = Path(__file__).resolve().parents[2]
 UI = REPO / "ui"
 ARTIFACTS = REPO / "build" / "browser"
 CHROMIUM = "/usr/bin/chromium"
-# Seven engineers share two cores here: give the page time before an expectation fails.
+# A loaded 2-core machine: give the page time before an expectation fails.
 expect.set_options(timeout=20_000)
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")
