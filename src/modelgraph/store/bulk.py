@@ -19,6 +19,7 @@ from modelgraph.domain.graph import PARENTS, Label, Rel, check_name, stamp_new
 from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import SYSTEM, Principal
 from modelgraph.domain.registry import Stage
+from modelgraph.store import access
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database
 
@@ -88,7 +89,11 @@ async def load_nodes(
             raise Invalid("every node row needs an id", field="id")
         check_name(row.get("name"))
         stamped.append({**stamp_new(kind, str(row["id"]), at, actor), **row})
-    return await _load(db, "bulk/nodes", _NODES, stamped, kind=kind.value)
+    written = await _load(db, "bulk/nodes", _NODES, stamped, kind=kind.value)
+    if kind.value in access.SCOPED_KINDS:
+        # Bulk rows carry no grants: mark them restricted, as the read rule sees them.
+        await access.sync_restricted_all(db)
+    return written
 
 
 async def load_edges(db: Database, edge: Rel, rows: Sequence[Mapping[str, Any]]) -> int:
