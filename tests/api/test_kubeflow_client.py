@@ -30,6 +30,7 @@ from mr_openapi import ParameterType
 
 from modelgraph import demo
 from modelgraph.domain.graph import Label
+from modelgraph.domain.principal import SYSTEM
 from modelgraph.settings import Settings
 from modelgraph.store import listing
 from modelgraph.store.db import Database
@@ -362,15 +363,16 @@ async def test_registered_through_rest_is_in_the_graph(
     models = await listing.list_page(
         db,
         ListRequest(kind=Label.REGISTERED_MODEL, filter=Predicate("name", Op.EQ, "graph-visible")),
+        actor=SYSTEM,
     )
     assert len(models.nodes) == 1 and models.nodes[0]["owner"] == "tester"
     versions = await listing.list_page(
-        db, ListRequest(kind=Label.MODEL_VERSION, parent_id=models.nodes[0]["id"])
+        db, ListRequest(kind=Label.MODEL_VERSION, parent_id=models.nodes[0]["id"]), actor=SYSTEM
     )
     assert [v["name"] for v in versions.nodes] == ["v7"]
     assert versions.nodes[0]["cp.dataset"] == "customers" and versions.nodes[0]["state"] == "LIVE"
     artifacts = await listing.list_page(
-        db, ListRequest(kind=Label.MODEL_ARTIFACT, parent_id=versions.nodes[0]["id"])
+        db, ListRequest(kind=Label.MODEL_ARTIFACT, parent_id=versions.nodes[0]["id"]), actor=SYSTEM
     )
     assert [a["uri"] for a in artifacts.nodes] == ["s3://g"]
     assert artifacts.nodes[0]["modelFormatName"] == "sklearn"

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from modelgraph.domain.graph import Label
+from modelgraph.domain.principal import SYSTEM
 from modelgraph.store import listing
 from modelgraph.store.db import Database
 from modelgraph.store.listing import ListRequest
@@ -289,10 +290,10 @@ async def test_dataset_artifact_is_a_dataset_version(
             "customProperties": {"datasetName": sv("sales")},
         },
     )
-    datasets = await listing.list_page(db, ListRequest(kind=Label.DATASET))
+    datasets = await listing.list_page(db, ListRequest(kind=Label.DATASET), actor=SYSTEM)
     assert [d["name"] for d in datasets.nodes] == ["sales"]
     versions = await listing.list_page(
-        db, ListRequest(kind=Label.DATASET_VERSION, parent_id=datasets.nodes[0]["id"])
+        db, ListRequest(kind=Label.DATASET_VERSION, parent_id=datasets.nodes[0]["id"]), actor=SYSTEM
     )
     assert [(v["name"], v["uri"]) for v in versions.nodes] == [("jan", "s3://jan")]
 

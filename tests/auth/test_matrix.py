@@ -198,7 +198,6 @@ G: dict[str, Write] = {
     "undeploy": Write(
         f"mutation($id: ID!) {{ undeploy(deploymentId: $id) {ID_IN} }}",
         lambda w: {"id": w["P"]},
-        governed=False,
     ),
     "addExecutionInput": Write(
         f"mutation($x: ID!, $e: ID!) {{ addExecutionInput(executionId: $x, entityId: $e) {ID_IN} }}",

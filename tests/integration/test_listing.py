@@ -6,6 +6,7 @@ import pytest
 
 from modelgraph.domain.errors import Invalid
 from modelgraph.domain.graph import Label
+from modelgraph.domain.principal import SYSTEM
 from modelgraph.store.db import Database
 from modelgraph.store.listing import (
     And,
@@ -43,7 +44,7 @@ async def _all_names(db: Database, req: ListRequest) -> list[str]:
     names: list[str] = []
     after: Cursor | None = None
     while True:
-        page = await list_page(db, ListRequest(**{**req.__dict__, "after": after}))
+        page = await list_page(db, ListRequest(**{**req.__dict__, "after": after}), actor=SYSTEM)
         names.extend(n["name"] for n in page.nodes)
         if not page.has_next:
             return names
@@ -73,8 +74,8 @@ async def test_and_or_not_filters(db: Database) -> None:
         filter=And([xgb, risk_or_regulated]),
     )
     expected = [f"model-{i:02d}" for i in range(30) if i % 2 == 0 and (i % 3 == 0 or i % 5 == 0)]
-    assert [n["name"] for n in (await list_page(db, req)).nodes] == expected
-    assert await count(db, req) == len(expected)
+    assert [n["name"] for n in (await list_page(db, req, actor=SYSTEM)).nodes] == expected
+    assert await count(db, req, actor=SYSTEM) == len(expected)
 
     negated = ListRequest(
         kind=Label.REGISTERED_MODEL,
@@ -82,23 +83,23 @@ async def test_and_or_not_filters(db: Database) -> None:
         filter=Not(And([xgb, Predicate("m.accuracy", Op.GT, 0.5)])),
     )
     expected_neg = [i for i in range(30) if not (i % 2 == 0 and i / 30 > 0.5)]
-    assert await count(db, negated) == len(expected_neg)
+    assert await count(db, negated, actor=SYSTEM) == len(expected_neg)
 
     ilike = ListRequest(
         kind=Label.REGISTERED_MODEL,
         first=100,
         filter=Predicate("name", Op.MATCHES, like_to_regex("MODEL-1%", case_insensitive=True)),
     )
-    assert await count(db, ilike) == 10
+    assert await count(db, ilike, actor=SYSTEM) == 10
     typed = ListRequest(
         kind=Label.REGISTERED_MODEL, first=100, filter=Predicate("cp.rows", Op.GTE, 25_000)
     )
-    assert await count(db, typed) == 5
+    assert await count(db, typed, actor=SYSTEM) == 5
 
 
 async def test_bad_inputs_are_invalid(db: Database) -> None:
     with pytest.raises(Invalid):
-        await list_page(db, ListRequest(kind=Label.REGISTERED_MODEL, first=101))
+        await list_page(db, ListRequest(kind=Label.REGISTERED_MODEL, first=101), actor=SYSTEM)
     with pytest.raises(Invalid):
         Cursor.decode("not-a-cursor", SortKey.NAME)
     token = Cursor(SortKey.NAME, "a", "b").encode()
@@ -106,4 +107,6 @@ async def test_bad_inputs_are_invalid(db: Database) -> None:
         Cursor.decode(token, SortKey.CREATED)
     explosive = And([Or([Predicate("name", Op.EQ, str(i)) for i in range(4)]) for _ in range(5)])
     with pytest.raises(Invalid):
-        await list_page(db, ListRequest(kind=Label.REGISTERED_MODEL, filter=explosive))
+        await list_page(
+            db, ListRequest(kind=Label.REGISTERED_MODEL, filter=explosive), actor=SYSTEM
+        )

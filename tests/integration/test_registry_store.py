@@ -6,7 +6,7 @@ import pytest
 
 from modelgraph.domain.errors import Conflict, Invalid, NotFound
 from modelgraph.domain.graph import Label, State
-from modelgraph.domain.principal import Principal
+from modelgraph.domain.principal import SYSTEM, Principal
 from modelgraph.store import entities
 from modelgraph.store.db import Database
 
@@ -20,10 +20,10 @@ async def test_create_get_update_and_lookups(db: Database) -> None:
         db, Label.MODEL_VERSION, {"name": "v1"}, actor=Principal("ann"), parent_id=model["id"]
     )
     assert version["parentId"] == model["id"]
-    assert await entities.get(db, version["id"], Label.MODEL_VERSION) == version
-    assert await entities.get(db, version["id"], Label.DATASET) is None
-    assert await entities.get_by_name(db, Label.MODEL_VERSION, "v1", "m") == version
-    assert await entities.get_by_name(db, Label.MODEL_VERSION, "v1", "other") is None
+    assert await entities.get(db, version["id"], Label.MODEL_VERSION, actor=SYSTEM) == version
+    assert await entities.get(db, version["id"], Label.DATASET, actor=SYSTEM) is None
+    assert await entities.get_by_name(db, Label.MODEL_VERSION, "v1", "m", actor=SYSTEM) == version
+    assert await entities.get_by_name(db, Label.MODEL_VERSION, "v1", "other", actor=SYSTEM) is None
     assert await entities.get_by_external_id(db, Label.REGISTERED_MODEL, "ext-1") == model
     assert await entities.get_by_external_id(db, Label.DATASET, "ext-1") is None
     updated = await entities.update(

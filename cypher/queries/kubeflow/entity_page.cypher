@@ -6,6 +6,7 @@ WHERE ($parentId IS NULL OR n.parentId = $parentId)
   AND (n.kind <> 'Execution' OR n.parentId IS NOT NULL)
   AND ($states IS NULL OR n.state IN $states)
   AND {{> listing/_filter}}
+  AND {{> access/_readable}}
   AND ($afterId IS NULL OR (CASE WHEN $desc
         THEN n[$sortKey] < $afterValue OR (n[$sortKey] = $afterValue AND n.id < $afterId)
         ELSE n[$sortKey] > $afterValue OR (n[$sortKey] = $afterValue AND n.id > $afterId) END))

@@ -18,6 +18,6 @@ WHERE (n.kfId IS NOT NULL OR n:Entity) AND kind IN $kinds
   AND ($ownerId IS NULL OR EXISTS {
         MATCH (o:Entity {id: $ownerId})-[:HAS_ARTIFACT|HAS_METRIC|HAS_PARAMETER|PRODUCED]->(n) }
       OR EXISTS { MATCH (n)-[:CONSUMED_BY]->(o:Entity {id: $ownerId}) })
-RETURN n {.*, kind: kind} AS node
+RETURN n {.*, kind: kind} AS node, {{> access/_readable}} AS readable
 ORDER BY n.id
 LIMIT 2

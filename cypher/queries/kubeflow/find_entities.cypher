@@ -5,6 +5,6 @@ WHERE (n.kind <> 'Execution' OR n.parentId IS NOT NULL)
   AND ($name IS NULL OR n.name = $name)
   AND ($externalId IS NULL OR n.externalId = $externalId)
   AND ($parentId IS NULL OR n.parentId = $parentId)
-RETURN n {.*} AS node
+RETURN n {.*} AS node, {{> access/_readable}} AS readable
 ORDER BY n.id
 LIMIT 2

@@ -9,5 +9,5 @@ CALL () {
   UNION
   MATCH (n:Parameter {kfId: $kfId}) WHERE 'Parameter' IN $kinds RETURN n
 }
-RETURN n {.*} AS node
+RETURN n {.*} AS node, {{> access/_readable}} AS readable
 LIMIT 1

@@ -12,6 +12,7 @@ WITH n, o, e, CASE WHEN n:MetricPoint THEN 'MetricPoint' WHEN n:Parameter THEN '
   ELSE n.kind END AS kind
 WHERE (n.kfId IS NOT NULL OR n:Entity) AND kind IN $kinds
   AND {{> listing/_filter}}
+  AND {{> access/_readable}}
   AND ($afterId IS NULL OR (CASE WHEN $desc
         THEN n[$sortKey] < $afterValue OR (n[$sortKey] = $afterValue AND n.id < $afterId)
         ELSE n[$sortKey] > $afterValue OR (n[$sortKey] = $afterValue AND n.id > $afterId) END))

@@ -3,6 +3,7 @@
 // (experimentRunId, experimentId), which filters and the response can use.
 MATCH (r:Execution)-[:HAS_METRIC]->(n:MetricPoint)
 WHERE n.kfId IS NOT NULL
+  AND {{> access/_readable}}
   AND ($runId IS NULL OR r.id = $runId)
   AND ($name IS NULL OR n.key = $name)
   AND ($steps IS NULL OR n.step IN $steps)

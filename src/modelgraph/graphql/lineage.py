@@ -609,7 +609,7 @@ class LineageQuery:
             ),
         ] = 100,
     ) -> LineageGaps:
-        gaps = await store.gaps(info.context.db, limit=first)
+        gaps = await store.gaps(info.context.db, limit=first, actor=info.context.actor)
         return LineageGaps(
             deployed_without_training_data=[_gap(i) for i in gaps.deployed_without_training_data],
             production_without_approval=[_gap(i) for i in gaps.production_without_approval],

@@ -33,17 +33,19 @@ def _loader(info: Info, name: str, batch: Batch[V], default: V) -> DataLoader[st
     return loader
 
 
-async def _nodes(db: Database, ids: list[str]) -> dict[str, Record | None]:
-    return dict(await entities.get_many(db, ids))
-
-
 def node(info: Info, via: str = "") -> DataLoader[str, Record | None]:
-    """Entity property dicts by id; ``via`` names the field that loads them.
+    """Entity property dicts by id, None where the caller may not read them; ``via`` names the
+    field that loads them.
 
     A loader per field keeps the query count of a request fixed: two fields sharing one loader
     would batch together or not depending on which of their parents' queries returned first.
     """
-    return _loader(info, f"node:{via}", _nodes, None)
+    actor = info.context.actor
+
+    async def batch(db: Database, ids: list[str]) -> dict[str, Record | None]:
+        return dict(await entities.get_many(db, ids, actor=actor))
+
+    return _loader(info, f"node:{via}", batch, None)
 
 
 _CHILD_KINDS: dict[str, list[Label]] = {

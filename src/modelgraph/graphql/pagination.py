@@ -71,7 +71,7 @@ class Connection(Generic[T]):
 
     @strawberry.field(description="Matches of the whole list (one extra query, only if asked).")
     async def total_count(self, info: Info) -> int:
-        return await listing.count(info.context.db, self._request)
+        return await listing.count(info.context.db, self._request, actor=info.context.actor)
 
 
 def sort_key(order_by: OrderBy | None) -> tuple[listing.SortKey, bool]:

@@ -49,12 +49,12 @@ async def _list(
         filter=f.to_filter(flt),
         parent_id=parent_id,
     )
-    page = await listing.list_page(info.context.db, request)
+    page = await listing.list_page(info.context.db, request, actor=info.context.actor)
     return connection(page, [cls.from_node(n) for n in page.nodes], request)
 
 
 async def _by_id(info: Info, entity_id: str, kind: Label, cls: type[E]) -> E | None:
-    node = await entities.get(info.context.db, entity_id, kind)
+    node = await entities.get(info.context.db, entity_id, kind, actor=info.context.actor)
     return cls.from_node(node) if node else None
 
 
@@ -72,7 +72,9 @@ async def _by_id_or_name(
         raise Invalid("give an id or a name", field="id")
     _name(name, "name")
     _name(parent_name, "parentName")
-    node = await entities.get_by_name(info.context.db, kind, name, parent_name)
+    node = await entities.get_by_name(
+        info.context.db, kind, name, parent_name, actor=info.context.actor
+    )
     return cls.from_node(node) if node else None
 
 
@@ -82,7 +84,7 @@ class RegistryQuery:
 
     @strawberry.field(description="Any entity by id.")
     async def node(self, info: Info, id: strawberry.ID) -> t.Entity | None:
-        found = await entities.get(info.context.db, id)
+        found = await entities.get(info.context.db, id, actor=info.context.actor)
         return t.entity_from_node(found) if found else None
 
     @strawberry.field(description="A model by id or by name.")

@@ -69,5 +69,5 @@ class SearchQuery:
         first: int = store.DEFAULT_FIRST,
     ) -> list[SearchHit]:
         labels = [Label(kind.value) for kind in kinds or []]
-        hits = await store.search(info.context.db, query, labels, first)
+        hits = await store.search(info.context.db, query, labels, first, actor=info.context.actor)
         return [SearchHit.from_hit(hit) for hit in hits]

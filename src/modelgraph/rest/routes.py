@@ -239,7 +239,7 @@ def _update_props(
 def get_one(kind: Kind, param: str) -> Handler:
     async def handler(request: Request) -> Response:
         node_id = _path_id(request, param)
-        node = await store.get(_db(request), node_id, kind.kinds)
+        node = await store.get(_db(request), node_id, kind.kinds, actor=principal_of(request))
         if node is None:
             raise NotFound(f"no {kind.resource.name} with id {node_id!r}")
         return JSONResponse(_render(node))
@@ -257,6 +257,7 @@ def find_one(kind: Kind) -> Handler:
             external_id=q.get("externalId") or None,
             parent_id=q.get("parentResourceId") or None,
             artifacts=False,
+            actor=principal_of(request),
         )
         if node is None:
             raise NotFound(f"no {kind.resource.name} matches")
@@ -269,7 +270,9 @@ def list_kind(kind: Kind, parent: tuple[str, tuple[str, ...]] | None = None) -> 
     async def handler(request: Request) -> Response:
         req = _list_params(request, (kind.resource,))
         scope = (_path_id(request, parent[0]), parent[1]) if parent else None
-        page = await store.entity_page(_db(request), kind.label.value, req, scope)
+        page = await store.entity_page(
+            _db(request), kind.label.value, req, scope, actor=principal_of(request)
+        )
         return _envelope([_render(node) for node in page.nodes], page.next_token, req.first)
 
     return _guard(handler)
@@ -454,7 +457,7 @@ def _dataset_name(body: Mapping[str, Any], default: str) -> str:
 def get_artifact(kinds: tuple[str, ...], param: str) -> Handler:
     async def handler(request: Request) -> Response:
         node_id = _path_id(request, param)
-        node = await store.get(_db(request), node_id, kinds)
+        node = await store.get(_db(request), node_id, kinds, actor=principal_of(request))
         if node is None:
             raise NotFound(f"no artifact with id {node_id!r}")
         return JSONResponse(_render(node))
@@ -472,6 +475,7 @@ def find_artifact(kinds: tuple[str, ...] | None) -> Handler:
             external_id=q.get("externalId") or None,
             parent_id=q.get("parentResourceId") or None,
             artifacts=True,
+            actor=principal_of(request),
         )
         if node is None:
             raise NotFound("no artifact matches")
@@ -485,7 +489,9 @@ def list_artifacts(owner_param: str | None, fixed: tuple[str, ...] | None = None
         kinds = fixed or _artifact_types_param(request)
         req = _list_params(request, tuple(R.ARTIFACT_BY_KIND[k] for k in kinds))
         owner_id = _path_id(request, owner_param) if owner_param else None
-        page = await store.artifact_page(_db(request), kinds, req, owner_id)
+        page = await store.artifact_page(
+            _db(request), kinds, req, owner_id, actor=principal_of(request)
+        )
         return _envelope([_render(n) for n in page.nodes], page.next_token, req.first)
 
     return _guard(handler)
@@ -511,7 +517,7 @@ def patch_artifact(kinds: tuple[str, ...] | None, param: str) -> Handler:
         node_id = _path_id(request, param)
         body = await _body(request)
         allowed = kinds or ARTIFACT_KINDS
-        current = await store.get(_db(request), node_id, allowed)
+        current = await store.get(_db(request), node_id, allowed, actor=_actor(request))
         if current is None:
             raise NotFound(f"no artifact with id {node_id!r}")
         resource = R.ARTIFACT_BY_KIND[str(current["kind"])]
@@ -586,7 +592,12 @@ def metric_history(param: str | None) -> Handler:
             request, (R.METRIC,), joined=R.ARTIFACT_RUN_FIELDS, exact=("externalId",)
         )
         page = await store.run_metric_page(
-            _db(request), req, run_id, name=q.get("name") or None, steps=_step_ids(request)
+            _db(request),
+            req,
+            run_id,
+            name=q.get("name") or None,
+            steps=_step_ids(request),
+            actor=principal_of(request),
         )
         return _envelope([_render(n) for n in page.nodes], page.next_token, req.first)
 
@@ -602,11 +613,12 @@ def inference_service_target(kinds: tuple[str, ...], prop: str) -> Handler:
     async def handler(request: Request) -> Response:
         node_id = _path_id(request, "inference_service_id")
         db = _db(request)
-        service = await store.get(db, node_id, IS.kinds)
+        actor = principal_of(request)
+        service = await store.get(db, node_id, IS.kinds, actor=actor)
         if service is None:
             raise NotFound(f"no InferenceService with id {node_id!r}")
         target_id = service.get(prop)
-        target = await store.get(db, str(target_id), kinds) if target_id else None
+        target = await store.get(db, str(target_id), kinds, actor=actor) if target_id else None
         if target is None:
             raise NotFound(f"the InferenceService names no {kinds[0]}")
         return JSONResponse(_render(target))

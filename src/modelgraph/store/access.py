@@ -50,6 +50,7 @@ _HIDDEN_SCOPES = query("access/hidden_scopes")
 _UNREADABLE = query("access/unreadable")
 _SYNC_RESTRICTED = query("access/sync_restricted")
 _SYNC_RESTRICTED_ALL = query("access/sync_restricted_all")
+_SERVED_VERSIONS = query("access/served_versions")
 
 TOKEN_PREFIX = "mgt_"  # makes leaked tokens easy to find with secret scanners
 SCOPED_KINDS = (Label.REGISTERED_MODEL.value, Label.EXPERIMENT.value)
@@ -275,6 +276,27 @@ async def sync_restricted_all(db: Database) -> int:
         return int(row["restricted"]) if row else 0
 
     return await db.write(work)
+
+
+async def authorize_webhook_tx(
+    db: Database, tx: AsyncManagedTransaction, principal: Principal, scope_id: str | None
+) -> None:
+    """Managing a webhook needs MANAGE on its scope; an unscoped one (every event) needs admin."""
+    action = Action.MANAGE if scope_id is not None else Action.ADMIN
+    await authorize_tx(db, tx, principal, action, scope_id)
+
+
+async def authorize_undeploy_tx(
+    db: Database, tx: AsyncManagedTransaction, principal: Principal, deployment_id: str
+) -> None:
+    """Stopping a deployment edits what it serves: EDIT on the deployment and, as deploying
+    needed, on the model of every version it serves now."""
+    await authorize_tx(db, tx, principal, Action.EDIT, deployment_id)
+    row = await db.fetch_one(
+        tx, "access/served_versions", _SERVED_VERSIONS, deploymentId=deployment_id
+    )
+    for version_id in row["ids"] if row else []:
+        await authorize_tx(db, tx, principal, Action.EDIT, version_id)
 
 
 async def grant_creator_tx(

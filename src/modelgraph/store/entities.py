@@ -209,21 +209,32 @@ async def get_many_tx(
     return {row["node"]["id"]: row["node"] for row in rows}
 
 
-async def get_many(db: Database, ids: list[str]) -> dict[str, Record]:
-    """Entities by id (any kind), keyed by id; missing ids are absent."""
+async def get_many(db: Database, ids: list[str], *, actor: Principal) -> dict[str, Record]:
+    """Entities by id (any kind) ``actor`` may read, keyed by id; missing and unreadable ids are
+    absent (nested references hide what a direct read would refuse)."""
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Record]:
-        return await get_many_tx(db, tx, ids)
+        found = await get_many_tx(db, tx, ids)
+        reader = await access.reader_tx(db, tx, actor)
+        hidden = await access.unreadable_tx(db, tx, reader, list(found))
+        return {k: v for k, v in found.items() if k not in hidden}
 
     return await db.read(work)
 
 
-async def get(db: Database, entity_id: str, kind: Label | None = None) -> Record | None:
-    """One entity by id, optionally of a given kind."""
-    node = (await get_many(db, [entity_id])).get(entity_id)
-    if node is not None and kind is not None and node.get("kind") != kind.value:
-        return None
-    return node
+async def get(
+    db: Database, entity_id: str, kind: Label | None = None, *, actor: Principal
+) -> Record | None:
+    """One entity by id, optionally of a given kind; FORBIDDEN when ``actor`` may not read it."""
+
+    async def work(tx: AsyncManagedTransaction) -> Record | None:
+        node = (await get_many_tx(db, tx, [entity_id])).get(entity_id)
+        if node is None or (kind is not None and node.get("kind") != kind.value):
+            return None
+        await access.require_readable_tx(db, tx, actor, [entity_id])
+        return node
+
+    return await db.read(work)
 
 
 async def get_by_name_tx(
@@ -249,12 +260,15 @@ async def get_by_name_tx(
 
 
 async def get_by_name(
-    db: Database, kind: Label, name: str, parent_name: str | None = None
+    db: Database, kind: Label, name: str, parent_name: str | None = None, *, actor: Principal
 ) -> Record | None:
-    """One entity by name in its own read transaction."""
+    """One entity by name in its own read transaction; FORBIDDEN when ``actor`` may not read it."""
 
     async def work(tx: AsyncManagedTransaction) -> Record | None:
-        return await get_by_name_tx(db, tx, kind, name, parent_name)
+        node = await get_by_name_tx(db, tx, kind, name, parent_name)
+        if node is not None:
+            await access.require_readable_tx(db, tx, actor, [node["id"]])
+        return node
 
     return await db.read(work)
 

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 from neo4j import AsyncManagedTransaction
 
+from modelgraph.domain.access import Action
 from modelgraph.domain.errors import Invalid, NotFound
 from modelgraph.domain.graph import FLOW_KINDS, Label, check_key
 from modelgraph.domain.principal import Principal
-from modelgraph.store import entities
+from modelgraph.store import access, entities
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -24,15 +25,22 @@ async def link_tx(
     inputs: Sequence[tuple[str, str]] = (),
     outputs: Sequence[str] = (),
     *,
+    actor: Principal,
     where: str = "entityId",
 ) -> None:
     """Record ``(input)-[:CONSUMED_BY {role}]->(run)`` and ``(run)-[:PRODUCED]->(output)`` edges.
 
     Idempotent; every endpoint is checked first (one round trip), so a bad id writes nothing.
+    Permissions as deep as a deploy: EDIT on the run and on every output (its provenance
+    changes), READ on every input.
     """
     for _, role in inputs:
         check_key(role, "role")
     ids = [i for i, _ in inputs] + list(outputs)
+    await access.authorize_tx(db, tx, actor, Action.EDIT, execution_id)
+    for output in dict.fromkeys(outputs):
+        await access.authorize_tx(db, tx, actor, Action.EDIT, output)
+    await access.require_readable_tx(db, tx, actor, [i for i, _ in inputs])
     found = await entities.get_many_tx(db, tx, [execution_id, *ids])
     run = found.get(execution_id)
     if run is None or run.get("kind") != Label.EXECUTION.value:
@@ -63,7 +71,7 @@ async def add_input(
     """Record an input of an execution; returns the execution."""
 
     async def work(tx: AsyncManagedTransaction) -> Record:
-        await link_tx(db, tx, execution_id, inputs=[(entity_id, role)])
+        await link_tx(db, tx, execution_id, inputs=[(entity_id, role)], actor=actor)
         return await entities.update_tx(db, tx, Label.EXECUTION, execution_id, {}, actor=actor)
 
     return await db.write(work)
@@ -75,7 +83,7 @@ async def add_output(
     """Record an output of an execution; returns the execution."""
 
     async def work(tx: AsyncManagedTransaction) -> Record:
-        await link_tx(db, tx, execution_id, outputs=[entity_id])
+        await link_tx(db, tx, execution_id, outputs=[entity_id], actor=actor)
         return await entities.update_tx(db, tx, Label.EXECUTION, execution_id, {}, actor=actor)
 
     return await db.write(work)

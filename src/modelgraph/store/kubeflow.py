@@ -30,7 +30,7 @@ from modelgraph.domain.graph import (
 )
 from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import Principal
-from modelgraph.store import entities, executions, governance, serving
+from modelgraph.store import access, entities, executions, governance, serving
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 from modelgraph.store.listing import Filter, to_dnf
@@ -103,17 +103,36 @@ def parse_kf_id(text: str) -> int | None:
 
 
 async def _get(
-    db: Database, tx: AsyncManagedTransaction, kf_id: str, kinds: tuple[str, ...]
+    db: Database,
+    tx: AsyncManagedTransaction,
+    kf_id: str,
+    kinds: tuple[str, ...],
+    reader: access.Reader = access.READ_ALL,
 ) -> Record | None:
+    """The node, None when missing; FORBIDDEN when ``reader`` may not read it (writers pass
+    no reader: they authorize the change themselves)."""
     number = parse_kf_id(kf_id)
     if number is None:
         return None
-    row = await db.fetch_one(tx, "kubeflow/get_node", _GET_NODE, kfId=number, kinds=list(kinds))
-    return dict(row["node"]) if row else None
+    row = await db.fetch_one(
+        tx,
+        "kubeflow/get_node",
+        _GET_NODE,
+        kfId=number,
+        kinds=list(kinds),
+        **reader.parameters(),
+    )
+    if row is None:
+        return None
+    if not row["readable"]:
+        access.refuse_unreadable({row["node"]["id"]})
+    return dict(row["node"])
 
 
-async def _require(db: Database, tx: AsyncManagedTransaction, ref: Ref) -> Record:
-    node = await _get(db, tx, ref.id, ref.kinds)
+async def _require(
+    db: Database, tx: AsyncManagedTransaction, ref: Ref, reader: access.Reader = access.READ_ALL
+) -> Record:
+    node = await _get(db, tx, ref.id, ref.kinds, reader)
     if node is None:
         kinds = "/".join(ref.kinds)
         if ref.in_path:
@@ -133,11 +152,14 @@ async def assign_ids(db: Database) -> int:
     return await db.write(work)
 
 
-async def get(db: Database, kf_id: str, kinds: tuple[str, ...]) -> Record | None:
-    """One node by Kubeflow id if its kind is one of ``kinds``."""
+async def get(
+    db: Database, kf_id: str, kinds: tuple[str, ...], *, actor: Principal
+) -> Record | None:
+    """One node by Kubeflow id if its kind is one of ``kinds``; FORBIDDEN if ``actor`` may not
+    read it."""
 
     async def work(tx: AsyncManagedTransaction) -> Record | None:
-        return await _get(db, tx, kf_id, kinds)
+        return await _get(db, tx, kf_id, kinds, await access.reader_tx(db, tx, actor))
 
     return await db.read(work)
 
@@ -177,9 +199,11 @@ async def _attach(
     elif owner["kind"] == Label.MODEL_VERSION.value:
         await entities.attach_tx(db, tx, owner["id"], node["id"])
     elif kind == Label.DATASET_VERSION.value:
-        await executions.link_tx(db, tx, owner["id"], inputs=[(node["id"], _INPUT_ROLE)])
+        await executions.link_tx(
+            db, tx, owner["id"], inputs=[(node["id"], _INPUT_ROLE)], actor=actor
+        )
     else:
-        await executions.link_tx(db, tx, owner["id"], outputs=[node["id"]])
+        await executions.link_tx(db, tx, owner["id"], outputs=[node["id"]], actor=actor)
 
 
 async def _deploy(
@@ -329,17 +353,20 @@ async def find(
     external_id: str | None,
     parent_id: str | None,
     artifacts: bool,
+    actor: Principal,
 ) -> Record | None:
-    """The one node a find endpoint names; several matches are INVALID_ARGUMENT (ambiguous)."""
+    """The one node a find endpoint names; several matches are INVALID_ARGUMENT (ambiguous);
+    FORBIDDEN when ``actor`` may not read it."""
     if name is None and external_id is None and parent_id is None:
         raise Invalid("give name, externalId or parentResourceId", field="name")
 
     async def work(tx: AsyncManagedTransaction) -> list[Record]:
+        reader = await access.reader_tx(db, tx, actor)
         parent = None
         if parent_id is not None:
             spec = None if artifacts else PARENTS.get(Label(kinds[0]))
             parent_kinds = OWNER_KINDS if artifacts else (spec.kind.value,) if spec else ()
-            parent = await _get(db, tx, parent_id, parent_kinds)
+            parent = await _get(db, tx, parent_id, parent_kinds, reader)
             if parent is None:
                 return []
         if artifacts:
@@ -351,6 +378,7 @@ async def find(
                 name=name,
                 externalId=external_id,
                 ownerId=parent["id"] if parent else None,
+                **reader.parameters(),
             )
         else:
             rows = await db.fetch(
@@ -361,7 +389,10 @@ async def find(
                 name=name,
                 externalId=external_id,
                 parentId=parent["id"] if parent else None,
+                **reader.parameters(),
             )
+        if len(rows) == 1:
+            access.refuse_unreadable(set() if rows[0]["readable"] else {rows[0]["node"]["id"]})
         return [dict(row["node"]) for row in rows]
 
     nodes: list[Record] = await db.read(work)
@@ -452,14 +483,19 @@ async def entity_page(
     kind: str,
     req: PageRequest,
     parent: tuple[str, tuple[str, ...]] | None = None,
+    *,
+    actor: Principal,
 ) -> Page:
-    """A keyset page of entities of one kind, optionally under a parent named by Kubeflow id."""
+    """A keyset page of the entities of one kind ``actor`` may read, optionally under a parent
+    named by Kubeflow id (FORBIDDEN when the parent is unreadable)."""
     params = _page_params(req)
 
     async def work(tx: AsyncManagedTransaction) -> Page:
+        reader = await access.reader_tx(db, tx, actor)
+        params.update(reader.parameters())
         parent_id = None
         if parent is not None:
-            node = await _require(db, tx, Ref(parent[0], parent[1], "id", in_path=True))
+            node = await _require(db, tx, Ref(parent[0], parent[1], "id", in_path=True), reader)
             parent_id = node["id"]
         rows = await db.fetch(
             tx,
@@ -477,18 +513,26 @@ async def entity_page(
 
 
 async def artifact_page(
-    db: Database, kinds: tuple[str, ...], req: PageRequest, owner_id: str | None = None
+    db: Database,
+    kinds: tuple[str, ...],
+    req: PageRequest,
+    owner_id: str | None = None,
+    *,
+    actor: Principal,
 ) -> Page:
-    """A keyset page of artifacts, all of them or those attached to one version or run."""
+    """A keyset page of the artifacts ``actor`` may read, all of them or those attached to one
+    version or run (FORBIDDEN when that owner is unreadable)."""
     params = _page_params(req)
 
     async def work(tx: AsyncManagedTransaction) -> Page:
+        reader = await access.reader_tx(db, tx, actor)
+        params.update(reader.parameters())
         if owner_id is None:
             rows = await db.fetch(
                 tx, "kubeflow/artifact_page", _ARTIFACT_PAGE, kinds=list(kinds), **params
             )
         else:
-            owner = await _require(db, tx, Ref(owner_id, OWNER_KINDS, "id", in_path=True))
+            owner = await _require(db, tx, Ref(owner_id, OWNER_KINDS, "id", in_path=True), reader)
             rows = await db.fetch(
                 tx,
                 "kubeflow/owner_artifact_page",
@@ -509,16 +553,20 @@ async def run_metric_page(
     run_id: str | None = None,
     name: str | None = None,
     steps: list[int] | None = None,
+    *,
+    actor: Principal,
 ) -> Page:
-    """A keyset page of experiment-run metric points (one run's, or every run's), each with
-    ``experimentRunId`` / ``experimentId``; ``name`` and ``steps`` narrow it."""
+    """A keyset page of experiment-run metric points ``actor`` may read (one run's, or every
+    run's), each with ``experimentRunId`` / ``experimentId``; ``name`` and ``steps`` narrow it."""
     params = _page_params(req)
 
     async def work(tx: AsyncManagedTransaction) -> Page:
+        reader = await access.reader_tx(db, tx, actor)
+        params.update(reader.parameters())
         internal_id = None
         if run_id is not None:
-            run = await _require(db, tx, Ref(run_id, (Label.EXECUTION.value,), "id", in_path=True))
-            internal_id = run["id"]
+            ref = Ref(run_id, (Label.EXECUTION.value,), "id", in_path=True)
+            internal_id = (await _require(db, tx, ref, reader))["id"]
         rows = await db.fetch(
             tx,
             "kubeflow/run_metric_page",

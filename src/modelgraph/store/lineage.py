@@ -778,16 +778,26 @@ async def diff(db: Database, version_a: str, version_b: str, *, actor: Principal
     )
 
 
-async def gaps(db: Database, limit: int = 100) -> Gaps:
-    """Deployed versions without training data; PRODUCTION versions without an approval."""
+async def gaps(db: Database, limit: int = 100, *, actor: Principal = SYSTEM) -> Gaps:
+    """Deployed versions without training data; PRODUCTION versions without an approval (of
+    those ``actor`` may read)."""
     check_bounds(1, limit)
 
     async def work(tx: AsyncManagedTransaction) -> tuple[list[Record], list[Record]]:
+        readable = (await access.reader_tx(db, tx, actor)).parameters()
         untrained = await db.fetch(
-            tx, "lineage/gaps_deployed_without_training_data", _GAP_UNTRAINED, limit=limit
+            tx,
+            "lineage/gaps_deployed_without_training_data",
+            _GAP_UNTRAINED,
+            limit=limit,
+            **readable,
         )
         unapproved = await db.fetch(
-            tx, "lineage/gaps_production_without_approval", _GAP_UNAPPROVED, limit=limit
+            tx,
+            "lineage/gaps_production_without_approval",
+            _GAP_UNAPPROVED,
+            limit=limit,
+            **readable,
         )
         return untrained, unapproved
 

@@ -305,6 +305,7 @@ async def log_execution(db: Database, log: ExecutionLog, *, actor: Principal) ->
             execution["id"],
             inputs=[(r.id, r.role) for r in log.inputs],
             outputs=outputs,
+            actor=actor,
             where="inputs",
         )
         await governance.append_points_tx(

@@ -19,6 +19,8 @@ from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.errors import Invalid
 from modelgraph.domain.graph import Label, State
+from modelgraph.domain.principal import Principal
+from modelgraph.store import access
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -205,8 +207,12 @@ def _params(req: ListRequest) -> dict[str, Any]:
     }
 
 
-async def list_page(db: Database, req: ListRequest) -> Page:
-    """One page in one read transaction (one round trip)."""
+async def list_page(db: Database, req: ListRequest, *, actor: Principal) -> Page:
+    """One page of what ``actor`` may read, in one read transaction.
+
+    The read rule runs inside the page query (``access/_readable``), so pages, cursors and
+    counts only ever see readable entities; no page is refetched.
+    """
     check_page_size(req.first)
     params = _params(req)
     params.update(
@@ -218,7 +224,8 @@ async def list_page(db: Database, req: ListRequest) -> Page:
     )
 
     async def work(tx: AsyncManagedTransaction) -> list[Record]:
-        return await db.fetch(tx, "listing/page", _PAGE, **params)
+        reader = await access.reader_tx(db, tx, actor)
+        return await db.fetch(tx, "listing/page", _PAGE, **params, **reader.parameters())
 
     rows = await db.read(work)
     nodes = [row["node"] for row in rows[: req.first]]
@@ -226,12 +233,13 @@ async def list_page(db: Database, req: ListRequest) -> Page:
     return Page(nodes=nodes, has_next=len(rows) > req.first, sort_key=req.sort_key, cursors=cursors)
 
 
-async def count(db: Database, req: ListRequest) -> int:
-    """How many entities match the request's scope and filter."""
+async def count(db: Database, req: ListRequest, *, actor: Principal) -> int:
+    """How many entities ``actor`` may read match the request's scope and filter."""
     params = _params(req)
 
     async def work(tx: AsyncManagedTransaction) -> int:
-        row = await db.fetch_one(tx, "listing/count", _COUNT, **params)
+        reader = await access.reader_tx(db, tx, actor)
+        row = await db.fetch_one(tx, "listing/count", _COUNT, **params, **reader.parameters())
         return int(row["total"]) if row else 0
 
     return await db.read(work)

@@ -147,6 +147,7 @@ async def register_model(db: Database, reg: Registration, *, actor: Principal) -
                 execution["id"],
                 inputs=[(node["id"], role) for node, role in inputs],
                 outputs=[version["id"]],
+                actor=actor,
                 where="training.datasets",
             )
         return Registered(model=model, version=version, artifact=artifact, execution=execution)

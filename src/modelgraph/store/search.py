@@ -14,6 +14,8 @@ from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.errors import Invalid
 from modelgraph.domain.graph import Label
+from modelgraph.domain.principal import Principal
+from modelgraph.store import access
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -71,9 +73,15 @@ def check_input(text: str, first: int) -> None:
 
 
 async def search(
-    db: Database, text: str, kinds: list[Label] | None = None, first: int = DEFAULT_FIRST
+    db: Database,
+    text: str,
+    kinds: list[Label] | None = None,
+    first: int = DEFAULT_FIRST,
+    *,
+    actor: Principal,
 ) -> list[SearchHit]:
-    """Entities matching ``text``, best first, optionally only of ``kinds``; at most ``first``."""
+    """Entities ``actor`` may read matching ``text``, best first, optionally only of ``kinds``;
+    at most ``first`` (the read rule runs in the search query, before the limit)."""
     check_input(text, first)
     lucene = lucene_query(text)
     if lucene is None:
@@ -81,8 +89,15 @@ async def search(
     kind_names = [kind.value for kind in kinds or []]
 
     async def work(tx: AsyncManagedTransaction) -> list[Record]:
+        reader = await access.reader_tx(db, tx, actor)
         return await db.fetch(
-            tx, "search/entities", _ENTITIES, query=lucene, kinds=kind_names, limit=first
+            tx,
+            "search/entities",
+            _ENTITIES,
+            query=lucene,
+            kinds=kind_names,
+            limit=first,
+            **reader.parameters(),
         )
 
     rows = await db.read(work)

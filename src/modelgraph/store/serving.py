@@ -86,7 +86,7 @@ async def undeploy_tx(
     props: Mapping[str, Any] | None = None,
 ) -> Record:
     """The one writer that stops a deployment: its open DEPLOYED_AS edge is closed by ``actor``."""
-    await access.authorize_tx(db, tx, actor, Action.EDIT, deployment_id)
+    await access.authorize_undeploy_tx(db, tx, actor, deployment_id)
     await entities.require_tx(db, tx, deployment_id, Label.DEPLOYMENT, "deploymentId")
     row = await db.fetch_one(
         tx,

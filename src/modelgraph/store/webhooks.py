@@ -8,6 +8,8 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.ids import now_ms
+from modelgraph.domain.principal import Principal
+from modelgraph.store import access
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -36,11 +38,15 @@ class Claimed:
     webhook: Record | None
 
 
-async def create(db: Database, props: dict[str, Any], *, by: str) -> Record:
-    """Store a webhook (``id, url, eventTypes, scopeId, secret, description``)."""
+async def create(db: Database, props: dict[str, Any], *, actor: Principal) -> Record:
+    """Store a webhook (``id, url, eventTypes, scopeId, secret, description``) after the
+    permission check on its scope, in the same transaction."""
 
     async def work(tx: AsyncManagedTransaction) -> Record:
-        row = await db.fetch_one(tx, "events/webhook_create", _CREATE, at=now_ms(), by=by, **props)
+        await access.authorize_webhook_tx(db, tx, actor, props.get("scopeId"))
+        row = await db.fetch_one(
+            tx, "events/webhook_create", _CREATE, at=now_ms(), by=actor.id, **props
+        )
         assert row is not None
         webhook: Record = row["webhook"]
         return webhook
@@ -67,10 +73,25 @@ async def get(db: Database, webhook_id: str) -> Record | None:
     return await db.read(work)
 
 
-async def set_active(db: Database, webhook_id: str, active: bool) -> Record | None:
+async def _managed_tx(
+    db: Database, tx: AsyncManagedTransaction, webhook_id: str, actor: Principal
+) -> bool:
+    """Whether the webhook exists, after the permission check on its scope (FORBIDDEN)."""
+    row = await db.fetch_one(tx, "events/webhook_get", _GET, id=webhook_id)
+    if row is None:
+        return False
+    await access.authorize_webhook_tx(db, tx, actor, row["webhook"].get("scopeId"))
+    return True
+
+
+async def set_active(
+    db: Database, webhook_id: str, active: bool, *, actor: Principal
+) -> Record | None:
     """Pause or resume a webhook; None when it does not exist."""
 
     async def work(tx: AsyncManagedTransaction) -> Record | None:
+        if not await _managed_tx(db, tx, webhook_id, actor):
+            return None
         row = await db.fetch_one(
             tx, "events/webhook_update", _UPDATE, id=webhook_id, active=active, at=now_ms()
         )
@@ -79,10 +100,12 @@ async def set_active(db: Database, webhook_id: str, active: bool) -> Record | No
     return await db.write(work)
 
 
-async def delete(db: Database, webhook_id: str) -> Record | None:
+async def delete(db: Database, webhook_id: str, *, actor: Principal) -> Record | None:
     """Remove a webhook (its delivery log stays); None when it does not exist."""
 
     async def work(tx: AsyncManagedTransaction) -> Record | None:
+        if not await _managed_tx(db, tx, webhook_id, actor):
+            return None
         row = await db.fetch_one(tx, "events/webhook_delete", _DELETE, id=webhook_id)
         return row["webhook"] if row else None
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from neo4j import AsyncManagedTransaction
 
-from modelgraph.domain.access import Action
 from modelgraph.domain.errors import Invalid, NotFound
 from modelgraph.domain.events import EventType
 from modelgraph.domain.principal import Principal
@@ -31,11 +30,11 @@ class Created:
 
 
 async def authorize_manage(db: Database, principal: Principal, scope_id: str | None) -> None:
-    """Managing a webhook needs MANAGE on its scope; an unscoped one (every event) needs admin."""
+    """The manage check in a read transaction, for reads of a webhook and to fail fast before
+    the URL check; the writes repeat it in their own transaction (store/webhooks.py)."""
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        action = Action.MANAGE if scope_id is not None else Action.ADMIN
-        await access.authorize_tx(db, tx, principal, action, scope_id)
+        await access.authorize_webhook_tx(db, tx, principal, scope_id)
 
     await db.read(work)
 
@@ -70,7 +69,7 @@ async def register(
     if description is not None and len(description) > MAX_DESCRIPTION:
         raise Invalid(f"description longer than {MAX_DESCRIPTION} characters", field="description")
     await ssrf.check_url(url, ssrf.AllowList.parse(settings.webhook_allow))
-    if scope_id is not None and await entities.get(db, scope_id) is None:
+    if scope_id is not None and await entities.get(db, scope_id, actor=principal) is None:
         raise NotFound(f"no entity with id {scope_id!r} to scope the webhook to", field="scopeId")
     secret = signing.new_secret()
     props = {
@@ -81,7 +80,7 @@ async def register(
         "secret": secret,
         "description": description,
     }
-    return Created(await store.create(db, props, by=principal.id), secret)
+    return Created(await store.create(db, props, actor=principal), secret)
 
 
 async def require(db: Database, principal: Principal, webhook_id: str) -> Record:
@@ -95,8 +94,7 @@ async def require(db: Database, principal: Principal, webhook_id: str) -> Record
 
 async def set_active(db: Database, principal: Principal, webhook_id: str, active: bool) -> Record:
     """Pause (no new deliveries) or resume a webhook."""
-    await require(db, principal, webhook_id)
-    updated = await store.set_active(db, webhook_id, active)
+    updated = await store.set_active(db, webhook_id, active, actor=principal)
     if updated is None:
         raise NotFound(f"no webhook {webhook_id!r}", field="webhookId")
     return updated
@@ -104,8 +102,7 @@ async def set_active(db: Database, principal: Principal, webhook_id: str, active
 
 async def delete(db: Database, principal: Principal, webhook_id: str) -> Record:
     """Remove a webhook; its pending deliveries are cancelled, its log kept."""
-    await require(db, principal, webhook_id)
-    removed = await store.delete(db, webhook_id)
+    removed = await store.delete(db, webhook_id, actor=principal)
     if removed is None:
         raise NotFound(f"no webhook {webhook_id!r}", field="webhookId")
     return removed
