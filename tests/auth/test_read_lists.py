@@ -105,7 +105,7 @@ async def test_the_everyone_read_default_shows_everything_and_none_hides_new_mod
     )
     names = await pages(http, viewer, 3)
     assert "fleet-private" not in names and len(names) == len(MODELS) - len(HIDDEN)
-    refused = await call(http, viewer, '{ trace(ref: "fleet-private:v1") { root { id } } }')
+    refused = await call(http, viewer, '{ registeredModel(name: "fleet-private") { id } }')
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 

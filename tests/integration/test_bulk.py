@@ -6,6 +6,7 @@ import pytest
 
 from modelgraph.domain.errors import NotFound
 from modelgraph.domain.graph import Label
+from modelgraph.domain.principal import SYSTEM
 from modelgraph.store import admin, bulk
 from modelgraph.store.bulk import Edge, GraphBatch
 from modelgraph.store.db import Database
@@ -30,7 +31,7 @@ async def test_every_kind_and_edge_kind_loads_with_contract_fields(db: Database)
     assert await g.load(db) == 21
     assert await admin.count_nodes(db) == 12
     for kind in Label:
-        page = await list_page(db, ListRequest(kind=kind, first=5))
+        page = await list_page(db, ListRequest(kind=kind, first=5), actor=SYSTEM)
         assert [n["name"] for n in page.nodes] == [f"n-{kind.value}"]
         assert page.nodes[0]["state"] == "LIVE" and page.nodes[0]["kind"] == kind.value
         # The same stamping as the single writer: author and a Kubeflow id from the start.
@@ -40,9 +41,9 @@ async def test_every_kind_and_edge_kind_loads_with_contract_fields(db: Database)
 async def test_reload_is_idempotent_and_chunks_large_inputs(db: Database) -> None:
     rows = [{"id": f"id-{i:05d}", "name": f"d{i}", "createdAt": i} for i in range(bulk.CHUNK + 7)]
     assert await bulk.load_nodes(db, Label.DATASET, rows) == bulk.CHUNK + 7
-    first = await list_page(db, ListRequest(kind=Label.DATASET, first=10))
+    first = await list_page(db, ListRequest(kind=Label.DATASET, first=10), actor=SYSTEM)
     assert await bulk.load_nodes(db, Label.DATASET, rows[:10]) == 10
-    again = await list_page(db, ListRequest(kind=Label.DATASET, first=10))
+    again = await list_page(db, ListRequest(kind=Label.DATASET, first=10), actor=SYSTEM)
     assert [n["kfId"] for n in again.nodes] == [n["kfId"] for n in first.nodes]  # kept on reload
     assert len({n["kfId"] for n in first.nodes}) == 10
     assert await admin.count_nodes(db) == bulk.CHUNK + 7
