@@ -104,7 +104,9 @@ async def browser_runs(url: str, size: int) -> list[dict[str, Any]]:
         for _ in range(RUNS):
             page = await browser.new_page(viewport={"width": 1440, "height": 900})
             await page.goto(f"{url}/ui/?view=impact&ref=ui-bench-{size}:v1&first=5000")
-            await page.wait_for_function("document.body.dataset.drawn === '1'", timeout=120_000)
+            await page.wait_for_function(
+                "() => document.body.dataset.drawn === '1'", timeout=120_000
+            )
             marks = await page.evaluate(
                 """() => ({
                   draw: window.modelgraph.draws[0],

@@ -78,6 +78,14 @@ async def asset(request: Request) -> Response:
     return FileResponse(path, media_type=media_type, headers={"cache-control": IMMUTABLE})
 
 
+async def favicon(_: Request) -> Response:
+    """``/favicon.ico`` for pages that do not name one (GraphiQL, JSON in a browser tab)."""
+    icons = sorted((build_dir() / "assets").glob("favicon-*.svg"))
+    if not icons:
+        return HTMLResponse("not found", status_code=404)
+    return FileResponse(icons[0], media_type="image/svg+xml", headers={"cache-control": "no-cache"})
+
+
 def routes() -> list[Route]:
     """The explorer's routes, for the app's route table."""
     return [
@@ -85,4 +93,5 @@ def routes() -> list[Route]:
         Route("/ui", index, methods=["GET"]),
         Route("/ui/", index, methods=["GET"]),
         Route("/ui/assets/{name}", asset, methods=["GET"]),
+        Route("/favicon.ico", favicon, methods=["GET"]),
     ]

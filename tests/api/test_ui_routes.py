@@ -46,3 +46,11 @@ async def test_unbuilt_page_says_how_to_build_it(
     monkeypatch.setenv("MODELGRAPH_UI_DIR", str(tmp_path / "nothing"))
     response = await client.get("/ui/")
     assert response.status_code == 503 and "make ui" in response.text
+
+
+async def test_favicon_is_the_built_icon(client: httpx.AsyncClient, built: Path) -> None:
+    assert (await client.get("/favicon.ico")).status_code == 404  # not built yet
+    (built / "assets" / "favicon-0123abcd.svg").write_text("<svg/>")
+    icon = await client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+    assert icon.text == "<svg/>"

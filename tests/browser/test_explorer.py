@@ -8,6 +8,10 @@ from datetime import UTC, datetime
 import httpx
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from modelgraph.domain.principal import SYSTEM
+from modelgraph.settings import Settings
+from modelgraph.store import access
+from modelgraph.store.db import Database
 from tests.browser.conftest import REPO, UI, drawn, graph_labels, update_screenshots
 from tests.conftest import LiveServer, gql
 
@@ -249,3 +253,91 @@ async def _check_accessibility(page: Page, demo_server: LiveServer) -> None:
     assert results["passes"], "axe ran no checks"
     if update_screenshots():  # the README's picture: trace of churn-prod, training run details
         await page.screenshot(path=str(REPO / "docs" / "images" / "ui.png"))
+
+
+async def test_canvas_by_keyboard_walks_the_graph_and_opens_details(
+    page: Page, demo_server: LiveServer
+) -> None:
+    await page.goto(demo_server.url + "/ui/?view=trace&ref=prod-openshift/churn-prod")
+    await drawn(page)
+    canvas = page.get_by_role("group", name="Lineage graph")
+    await canvas.focus()
+    await page.keyboard.press("ArrowLeft")  # upstream of the deployment: what it serves
+    await expect(page.locator("#status")).to_contain_text("Focused: customer-churn-prediction:v2")
+    walked = await page.evaluate(
+        """() => {
+          const cy = window.modelgraph.graph.cy;
+          const at = cy.$("node:selected");
+          const servesRoot = at.outgoers("node").some((n) => n.hasClass("root"));
+          return {selected: at.length, servesRoot};
+        }"""
+    )
+    assert walked == {"selected": 1, "servesRoot": True}
+    await page.keyboard.press("ArrowLeft")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#details h2")).to_be_visible()
+    zoom = await page.evaluate("() => window.modelgraph.graph.cy.zoom()")
+    await canvas.press("+")
+    assert await page.evaluate("() => window.modelgraph.graph.cy.zoom()") > zoom
+
+
+# A fan-out above the layered cut-over: raw -> 1,200 runs -> 1,200 versions, every 20th deployed.
+LARGE_FAN_OUT = """async () => {
+  const g = window.modelgraph.graph;
+  const n = (id, kind, distance) => ({id, kind, name: id, label: id, state: "LIVE", distance});
+  const nodes = [];
+  const edges = [];
+  for (let i = 0; i < 1200; i += 1) {
+    nodes.push(n(`run${i}`, "Execution", 1), n(`v${i}`, "ModelVersion", 2));
+    edges.push({source: "raw", target: `run${i}`, type: "CONSUMED_BY"},
+               {source: `run${i}`, target: `v${i}`, type: "PRODUCED"});
+    if (i % 20 === 0) {
+      nodes.push(n(`d${i}`, "Deployment", 3));
+      edges.push({source: `v${i}`, target: `d${i}`, type: "DEPLOYED_AS", until: null});
+    }
+  }
+  const t0 = performance.now();
+  await g.show({root: n("raw", "DatasetVersion", 0), nodes, edges});
+  const ms = performance.now() - t0;
+  const x = (id) => g.cy.getElementById(id).position("x");
+  const y = (id) => g.cy.getElementById(id).position("y");
+  const spots = new Set(g.cy.nodes().map((e) => `${e.position("x")},${e.position("y")}`));
+  return {count: g.cy.nodes().length, large: g.cy.nodes(".large").length, distinct: spots.size,
+          columns: [x("raw"), x("run7"), x("v7"), x("d20")], sameRow: y("run20") === y("v20")
+          && y("v20") === y("d20"), interactive: g.isInteractive(), ms,
+          inView: g.cy.extent().w > 0};
+}"""
+
+
+async def test_large_graphs_are_layered_by_hops_without_overlaps(
+    page: Page, demo_server: LiveServer
+) -> None:
+    await page.goto(demo_server.url + "/ui/")
+    result = await page.evaluate(LARGE_FAN_OUT)
+    assert result["count"] == 1 + 2400 + 60 and result["large"] == result["count"]
+    assert result["distinct"] == result["count"]  # no two nodes on one spot
+    xs = result["columns"]
+    assert xs[0] < xs[1] < xs[2] < xs[3], xs  # data flows left to right, one column per hop
+    assert result["sameRow"] and result["interactive"]
+
+
+async def test_page_loads_and_signs_in_when_authentication_is_on(
+    page: Page, demo_server: LiveServer, settings: Settings, database: Database
+) -> None:
+    issued = await access.create_token(
+        database, "ui-viewer", "ui-viewer", ["viewer"], None, actor=SYSTEM
+    )
+    with LiveServer(settings.model_copy(update={"auth": "tokens", "warm_up": False})) as server:
+        async with httpx.AsyncClient(base_url=server.url) as http:
+            icon = await http.get("/favicon.ico")
+            assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+            assert (
+                await http.post("/graphql", json={"query": "{ serverVersion }"})
+            ).status_code == 401
+        await page.goto(server.url + "/ui/?view=trace&ref=prod-openshift/churn-prod")
+        await expect(page.locator("#status")).to_contain_text("UNAUTHENTICATED")
+        await page.get_by_role("button", name="Sign in").click()
+        await page.get_by_label("Token").fill(issued.secret)
+        await page.get_by_role("button", name="Sign in").last.click()
+        await drawn(page)
+        await expect(page.locator("#status")).to_contain_text("Serves customer-churn-prediction:v2")

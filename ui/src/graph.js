@@ -23,7 +23,11 @@ const LINEAGE_EDGES = new Set(["CONSUMED_BY", "PRODUCED", "DEPLOYED_AS"]);
 const CHAIN_KINDS = new Set(["Execution", "DatasetVersion"]);
 const CHAIN_STEP_TYPES = new Set(["PREPROCESSING", "FEATURE_ENGINEERING", "OTHER", null, undefined]);
 export const COLLAPSE_MIN = 5; // a run of this many single-in/single-out steps becomes one group
-const DAGRE_MAX = 1500; // above this, cytoscape's own breadth-first layered layout (linear time)
+// Layout by size: dagre (crossing minimisation) is the nicest but superlinear — ~1 s at 300 nodes
+// on this class of machine; cytoscape's breadthfirst handles the middle; above LAYERED_MIN the
+// nodes are placed by their BFS layer in one linear pass and labels wait for the zoom.
+const DAGRE_MAX = 300;
+export const LAYERED_MIN = 1500;
 
 // A node that comes back restricted carries only its kind and distance: draw exactly that.
 export function isRestricted(node) {
@@ -89,8 +93,44 @@ export function collapsibleChains(nodes, edges, keep) {
   return chains;
 }
 
+// Columns by hop layer (sources left, as the data flows) and rows by the mean row of the
+// already-placed neighbours, so a fan-out stays next to its parent: one pass over nodes and edges.
+export function layeredPositions(ids, edges, rootId) {
+  const layer = new Map([[rootId, 0]]);
+  const next = new Map(ids.map((id) => [id, []]));
+  for (const e of edges) {
+    next.get(e.source)?.push([e.target, 1]);
+    next.get(e.target)?.push([e.source, -1]);
+  }
+  const queue = [rootId];
+  for (let i = 0; i < queue.length; i += 1) {
+    const id = queue[i];
+    for (const [other, step] of next.get(id) ?? []) {
+      if (layer.has(other)) continue;
+      layer.set(other, layer.get(id) + step);
+      queue.push(other);
+    }
+  }
+  for (const id of ids) if (!layer.has(id)) { layer.set(id, 0); queue.push(id); }
+  const row = new Map();
+  const rows = new Map();
+  const columns = new Map();
+  for (const id of queue) {
+    const l = layer.get(id);
+    const placed = (next.get(id) ?? []).filter(([o]) => row.has(o) && layer.get(o) !== l).map(([o]) => row.get(o));
+    const wanted = placed.length ? placed.reduce((a, b) => a + b, 0) / placed.length : 0;
+    const r = Math.max(wanted, rows.get(l) ?? 0);
+    row.set(id, r);
+    rows.set(l, r + 1);
+    columns.set(id, l);
+  }
+  const positions = new Map();
+  for (const id of ids) positions.set(id, { x: columns.get(id) * 260, y: row.get(id) * 42 });
+  return positions;
+}
+
 export class LineageGraph {
-  constructor(container, { onSelect, onExpand, onGroup }) {
+  constructor(container, { onSelect, onExpand, onGroup, onFocus = () => {} }) {
     this.nodes = new Map();
     this.edges = new Map();
     this.rootId = null;
@@ -98,9 +138,12 @@ export class LineageGraph {
     this.onSelect = onSelect;
     this.cy = cytoscape({
       container,
-      minZoom: 0.05,
+      minZoom: 0.02,
       maxZoom: 3,
       boxSelectionEnabled: false,
+      // Pan and zoom a large drawing as a bitmap; one device pixel per CSS pixel keeps frames cheap.
+      textureOnViewport: true,
+      pixelRatio: 1,
       style: this.style(),
     });
     this.cy.on("tap", "node", (evt) => {
@@ -112,6 +155,55 @@ export class LineageGraph {
       if (!evt.target.hasClass("group")) onExpand(evt.target.id());
     });
     this.groups = new Map();
+    this.keyboard(container, { onSelect, onExpand, onGroup, onFocus });
+  }
+
+  // The canvas is one tab stop: arrows walk the drawing (right = downstream, left = upstream,
+  // up/down = the neighbours in the same column), Enter opens details or a group, E expands,
+  // + / - zoom, 0 fits. The focused node is announced through onFocus (a live region).
+  keyboard(container, { onSelect, onExpand, onGroup, onFocus }) {
+    container.tabIndex = 0;
+    container.setAttribute("role", "group");
+    container.setAttribute("aria-roledescription", "lineage graph");
+    container.setAttribute("aria-label", "Lineage graph. Arrow keys move between nodes, Enter opens details, E expands neighbours, plus and minus zoom, 0 fits.");
+    container.addEventListener("keydown", (evt) => {
+      const current = this.cy.$("node:selected").first();
+      const at = current.nonempty() ? current : this.cy.getElementById(this.rootId);
+      if (at.empty()) return;
+      let target = null;
+      if (evt.key === "ArrowRight") target = at.outgoers("node").first();
+      else if (evt.key === "ArrowLeft") target = at.incomers("node").first();
+      else if (evt.key === "ArrowDown" || evt.key === "ArrowUp") target = this.columnNeighbour(at, evt.key === "ArrowDown" ? 1 : -1);
+      else if (evt.key === "Enter" || evt.key === " ") {
+        if (at.hasClass("group")) onGroup(at.id());
+        else onSelect(at.id());
+      } else if (evt.key === "e" || evt.key === "E") {
+        if (!at.hasClass("group")) onExpand(at.id());
+      } else if (evt.key === "+" || evt.key === "=" || evt.key === "-") {
+        const factor = evt.key === "-" ? 1 / 1.25 : 1.25;
+        this.cy.zoom({ level: this.cy.zoom() * factor, renderedPosition: { x: this.cy.width() / 2, y: this.cy.height() / 2 } });
+      } else if (evt.key === "0") this.cy.fit(undefined, 30);
+      else return;
+      evt.preventDefault();
+      if (target === null) return;
+      const next = target.nonempty() ? target : at;
+      this.cy.$(":selected").unselect();
+      next.select();
+      if (!this.visible(next)) this.cy.center(next);
+      onFocus(next.id(), next.data("label"));
+    });
+  }
+
+  columnNeighbour(node, step) {
+    const x = node.position("x");
+    const column = this.cy.nodes().filter((n) => Math.abs(n.position("x") - x) < 1).sort((a, b) => a.position("y") - b.position("y"));
+    const i = column.indexOf(node);
+    return column[i + step] ? this.cy.collection(column[i + step]) : this.cy.collection();
+  }
+
+  visible(node) {
+    const box = node.renderedBoundingBox();
+    return box.x1 >= 0 && box.y1 >= 0 && box.x2 <= this.cy.width() && box.y2 <= this.cy.height();
   }
 
   style() {
@@ -150,6 +242,9 @@ export class LineageGraph {
         "border-color": "#dc2626", "border-width": 4, "z-index": 10,
       } },
       { selector: ".faded", style: { opacity: 0.25 } },
+      // Large drawings: straight edges and no labels until zoomed in far enough to read them.
+      { selector: "node.large", style: { "min-zoomed-font-size": 14, "text-background-opacity": 0, "text-wrap": "none" } },
+      { selector: "edge.large", style: { "curve-style": "haystack", "haystack-radius": 0, "target-arrow-shape": "none" } },
     ];
   }
 
@@ -210,25 +305,55 @@ export class LineageGraph {
         e.type === "DEPLOYED_AS" && e.until != null ? "history" : ""].filter(Boolean).join(" ");
       elements.push({ group: "edges", data: { id: key, source, target, type: e.type }, classes });
     }
-    const big = elements.length > DAGRE_MAX * 2;
+    const count = elements.filter((el) => el.group === "nodes").length;
+    const large = count >= LAYERED_MIN;
+    if (large) {
+      const ids = elements.filter((el) => el.group === "nodes").map((el) => el.data.id);
+      const positions = layeredPositions(ids, elements.filter((el) => el.group === "edges").map((el) => el.data), this.rootId);
+      for (const el of elements) {
+        el.classes = `${el.classes ?? ""} large`;
+        if (el.group === "nodes") el.position = positions.get(el.data.id);
+      }
+    }
     this.cy.batch(() => {
       this.cy.elements().remove();
       this.cy.add(elements);
     });
-    this.cy.style().selector("edge").style("curve-style", big ? "haystack" : "bezier").update();
-    return this.layout(big);
+    if (large) {
+      this.fitPositions([...elements.filter((el) => el.group === "nodes").map((el) => el.position)]);
+      return this.painted();
+    }
+    return this.layout(count > DAGRE_MAX).then(() => this.painted());
   }
 
-  layout(big) {
-    const options = big || this.cy.nodes().length > DAGRE_MAX
+  layout(middle) {
+    const options = middle
       // Layered by hop count from the root, columns left to right (the transform turns rows into columns).
       ? { name: "breadthfirst", directed: true, roots: this.cy.getElementById(this.rootId), spacingFactor: 0.6,
-          transform: (_node, pos) => ({ x: pos.y, y: pos.x }), animate: false }
+          avoidOverlap: false, transform: (_node, pos) => ({ x: pos.y, y: pos.x }), animate: false }
       : { name: "dagre", rankDir: "LR", nodeSep: 40, rankSep: 150, edgeSep: 10, animate: false };
     return new Promise((resolve) => {
       const layout = this.cy.layout({ ...options, fit: true, padding: 30 });
       layout.one("layoutstop", () => resolve());
       layout.run();
+    });
+  }
+
+  // cy.fit() would measure every label for the bounding box; the positions alone are enough here.
+  fitPositions(points, padding = 30) {
+    const xs = points.map((p) => p.x);
+    const ys = points.map((p) => p.y);
+    const [x0, x1, y0, y1] = [Math.min(...xs) - 40, Math.max(...xs) + 40, Math.min(...ys) - 30, Math.max(...ys) + 30];
+    const zoom = Math.max(this.cy.minZoom(), Math.min(this.cy.maxZoom(),
+      (this.cy.width() - 2 * padding) / (x1 - x0), (this.cy.height() - 2 * padding) / (y1 - y0)));
+    this.cy.viewport({ zoom, pan: { x: (this.cy.width() - zoom * (x0 + x1)) / 2, y: (this.cy.height() - zoom * (y0 + y1)) / 2 } });
+  }
+
+  // Resolves once the browser has painted the new drawing ("drawn" means on screen, not queued).
+  painted() {
+    return new Promise((resolve) => {
+      this.cy.one("render", () => requestAnimationFrame(() => resolve()));
+      this.cy.forceRender();
     });
   }
 

@@ -61,6 +61,7 @@ const graph = new LineageGraph($("graph"), {
   onSelect: (id) => select(id),
   onExpand: (id) => expand(id),
   onGroup: (id) => graph.expandGroup(id).then(() => say("Expanded a group of preprocessing steps.")),
+  onFocus: (_id, label) => say(`Focused: ${String(label ?? "").replace("\n", " — ")}. Enter opens its details.`),
 });
 perf.graph = graph;
 

@@ -25,6 +25,7 @@ from modelgraph.store.db import Database
 log = logging.getLogger(__name__)
 
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+PAGE_PATHS = frozenset({"/", "/ui", "/ui/", "/favicon.ico"})
 
 
 def is_loopback(host: str) -> bool:
@@ -53,12 +54,13 @@ def _is_open(scope: Scope) -> bool:
     path: str = scope.get("path", "")
     if path in OPEN_PATHS:
         return True
-    # GraphiQL's page and its static assets carry no data; its queries are POSTs with the token.
-    return (
-        scope.get("method") == "GET"
-        and (path.rstrip("/") == "/graphql" or path.startswith("/graphql/assets/"))
-        and b"query=" not in scope.get("query_string", b"")
-    )
+    if scope.get("method") != "GET":
+        return False
+    # The explorer's and GraphiQL's pages and assets carry no data; their queries are POSTs that
+    # carry the token (the explorer's sign-in needs its page before it has a token to send).
+    if path in PAGE_PATHS or path.startswith(("/ui/assets/", "/graphql/assets/")):
+        return True
+    return path.rstrip("/") == "/graphql" and b"query=" not in scope.get("query_string", b"")
 
 
 class Authenticator:
