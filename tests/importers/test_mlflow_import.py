@@ -19,14 +19,17 @@ pytest.importorskip(
     "mlflow", reason="the mlflow extra is not installed: pip install -e '.[mlflow]'"
 )
 
-from modelgraph.importers.mlflow import Outcome, Summary, import_mlflow, origin_prefix
-from modelgraph.store import admin, events
+from modelgraph.domain.graph import Label
+from modelgraph.importers.mlflow import IMPORTER, Outcome, Summary, import_mlflow, origin_prefix
+from modelgraph.store import admin, entities, events
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database
 from tests.conftest import gql
-from tests.importers.mlflow_store import FEATURES_V1, T0, Store, build, log_run
+from tests.importers.mlflow_store import FEATURES_V1, T0, Store, build, dataset, log_run
 
 pytestmark = [
+    # Each test builds a store and imports it several times: minutes on a machine shared by many.
+    pytest.mark.timeout(900),
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
     pytest.mark.filterwarnings("ignore:.*noload.*"),
 ]
@@ -238,3 +241,33 @@ async def test_a_stopped_import_resumes_to_the_clean_result(store: Store, idb: D
     assert await _snapshot(idb, store.uri) == clean
     assert await admin.count_nodes(idb) == clean_nodes
     assert await events.head(idb) - seq == clean_events
+
+
+async def test_a_run_refused_halfway_writes_none_of_its_parts(store: Store, idb: Database) -> None:
+    await import_mlflow(idb, store.uri)
+    experiment = await entities.get_by_external_id(
+        idb,
+        Label.EXPERIMENT,
+        origin_prefix(store.uri) + f"experiment:{store.experiments['churn-tuning']}",
+    )
+    assert experiment is not None
+    await entities.edit(idb, experiment["id"], actor=IMPORTER, set_props={"state": "ARCHIVED"})
+    fresh = dataset("fresh-data", "0f0f0f0f", "https://data.example/fresh", [("x", "long")], 5)
+    log_run(
+        store,
+        "churn-tuning",
+        "tune-2",
+        {"seed": "1"},
+        [0.3],
+        [(fresh, "training")],
+        start=T0 + 400_000,
+    )
+    nodes, seq = await admin.count_nodes(idb), await events.head(idb)
+    summary = await import_mlflow(idb, store.uri)
+    # The run's dataset and dataset version were created in its transaction before the archived
+    # experiment refused the run: the whole transaction is gone.
+    assert summary.counts["run"][Outcome.FAILED] == 1
+    assert len(summary.errors) == 1 and "archived" in summary.errors[0], summary.errors
+    assert await admin.count_nodes(idb) == nodes and await events.head(idb) == seq
+    key = origin_prefix(store.uri) + "dataset:fresh-data"
+    assert await entities.get_by_external_id(idb, Label.DATASET, key) is None

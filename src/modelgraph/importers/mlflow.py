@@ -236,22 +236,14 @@ class _Dataset:
 
 
 def _dataset_inputs(prefix: str, run: Run) -> list[_Dataset]:
-    out: dict[str, _Dataset] = {}
+    out: dict[tuple[str, str], _Dataset] = {}
     for item in run.inputs.dataset_inputs if run.inputs else []:
         ds = item.dataset
         context = next((t.value for t in item.tags if t.key == "mlflow.data.context"), None)
         role = _ROLES.get((context or "").lower(), context or "input")
         role = role if _valid_key(role) else "input"
-        source: Any = None
-        try:
-            source = json.loads(ds.source) if ds.source else None
-        except ValueError:
-            source = None
-        uri = None
-        if isinstance(source, dict):
-            uri = next(
-                (source[k] for k in ("uri", "url", "path") if isinstance(source.get(k), str)), None
-            )
+        source = _json_object(ds.source) or {}
+        uri = next((v for k in ("uri", "url", "path") if isinstance(v := source.get(k), str)), None)
         props: dict[str, Any] = {
             "name": _name(ds.digest, "unversioned"),
             "digest": ds.digest,
@@ -268,9 +260,8 @@ def _dataset_inputs(prefix: str, run: Run) -> list[_Dataset]:
             props["rows"] = rows
         key = f"{prefix}dataset:{ds.name}"
         version_key = f"{key}:{ds.digest}"
-        out[version_key] = _Dataset(
-            key, version_key, _name(ds.name, "dataset"), {k: v for k, v in props.items() if v}, role
-        )
+        kept = {k: v for k, v in props.items() if v not in (None, "")}
+        out[(version_key, role)] = _Dataset(key, version_key, _name(ds.name, "dataset"), kept, role)
     return list(out.values())
 
 
