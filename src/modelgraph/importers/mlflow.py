@@ -18,7 +18,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -339,17 +339,26 @@ class MlflowImport:
         )
         return {row["externalId"]: row["node"] for row in rows}
 
+    def _skip(self, kind: str, node: Record) -> str:
+        self._done(kind, Outcome.SKIPPED)
+        return str(node["id"])
+
     async def _write(
-        self, kind: str, label: str, work: Callable[[AsyncManagedTransaction], Any]
-    ) -> Record | None:
+        self,
+        kind: str,
+        label: str,
+        node: Record | None,
+        work: Callable[[AsyncManagedTransaction], Awaitable[Record]],
+    ) -> str | None:
         """One MLflow entity in one transaction; a refusal is counted and the import goes on."""
         try:
-            node: Record = await self.db.write(work)
+            written: Record = await self.db.write(work)
         except ModelGraphError as exc:
             self.summary.errors.append(f"{kind} {label}: {exc.message}")
             self._done(kind, Outcome.FAILED)
             return None
-        return node
+        self._done(kind, Outcome.CREATED if node is None else Outcome.UPDATED)
+        return str(written["id"])
 
     async def _upsert_tx(
         self,
@@ -420,17 +429,12 @@ class MlflowImport:
         }
         same = _unchanged(node, props)
         if node is not None and same:
-            self._done("experiment", Outcome.SKIPPED)
-            return str(node["id"])
+            return self._skip("experiment", node)
 
         async def work(tx: AsyncManagedTransaction) -> Record:
             return await self._upsert_tx(tx, Label.EXPERIMENT, node, props, (Family.CUSTOM,))
 
-        written = await self._write("experiment", exp.name, work)
-        if written is None:
-            return None
-        self._done("experiment", Outcome.CREATED if node is None else Outcome.UPDATED)
-        return str(written["id"])
+        return await self._write("experiment", exp.name, node, work)
 
     def _runs(self, experiment_id: str) -> Iterator[Run]:
         since = f"attributes.start_time >= {int(self.since_ms)}" if self.since_ms else ""
@@ -495,8 +499,7 @@ class MlflowImport:
         datasets = _dataset_inputs(self.prefix, run)
         same = _unchanged(node, props, [(d.version_external_id, d.role) for d in datasets])
         if node is not None and same:
-            self.run_ids[run.info.run_id] = node["id"]
-            self._done("run", Outcome.SKIPPED)
+            self.run_ids[run.info.run_id] = self._skip("run", node)
             return
         history = self._history(run)
 
@@ -549,10 +552,9 @@ class MlflowImport:
             await governance.append_points_tx(self.db, tx, execution["id"], points)
             return execution
 
-        written = await self._write("run", run.info.run_id, work)
-        if written is not None:
-            self.run_ids[run.info.run_id] = written["id"]
-            self._done("run", Outcome.CREATED if node is None else Outcome.UPDATED)
+        found = await self._write("run", run.info.run_id, node, work)
+        if found is not None:
+            self.run_ids[run.info.run_id] = found
 
     async def _import_logged_models(self, experiment_ids: list[str]) -> None:
         if not experiment_ids or not hasattr(self.client, "search_logged_models"):
@@ -591,8 +593,7 @@ class MlflowImport:
         }
         same = _unchanged(node, props, run_node is not None)
         if node is not None and same:
-            self.logged_models[model.model_id] = node["id"]
-            self._done("logged_model", Outcome.SKIPPED)
+            self.logged_models[model.model_id] = self._skip("logged_model", node)
             return
 
         async def work(tx: AsyncManagedTransaction) -> Record:
@@ -603,10 +604,9 @@ class MlflowImport:
                 await executions.link_tx(self.db, tx, run_node, outputs=[artifact["id"]])
             return artifact
 
-        written = await self._write("logged_model", model.model_id, work)
-        if written is not None:
-            self.logged_models[model.model_id] = written["id"]
-            self._done("logged_model", Outcome.CREATED if node is None else Outcome.UPDATED)
+        found = await self._write("logged_model", model.model_id, node, work)
+        if found is not None:
+            self.logged_models[model.model_id] = found
 
     async def _import_registered_models(self) -> None:
         models: list[RegisteredModel] = list(
@@ -637,17 +637,12 @@ class MlflowImport:
         }
         same = _unchanged(node, props)
         if node is not None and same:
-            self._done("registered_model", Outcome.SKIPPED)
-            return str(node["id"])
+            return self._skip("registered_model", node)
 
         async def work(tx: AsyncManagedTransaction) -> Record:
             return await self._upsert_tx(tx, Label.REGISTERED_MODEL, node, props, (Family.CUSTOM,))
 
-        written = await self._write("registered_model", model.name, work)
-        if written is None:
-            return None
-        self._done("registered_model", Outcome.CREATED if node is None else Outcome.UPDATED)
-        return str(written["id"])
+        return await self._write("registered_model", model.name, node, work)
 
     async def _import_versions(self, model: RegisteredModel, model_id: str) -> dict[str, str]:
         quoted = model.name.replace("\\", "\\\\").replace("'", "\\'")
@@ -691,8 +686,7 @@ class MlflowImport:
         }
         same = _unchanged(node, props, mv.source, run_node is not None, logged, stage.value)
         if node is not None and same:
-            self._done("model_version", Outcome.SKIPPED)
-            return str(node["id"])
+            return self._skip("model_version", node)
 
         async def work(tx: AsyncManagedTransaction) -> Record:
             version = await self._upsert_tx(
@@ -723,11 +717,7 @@ class MlflowImport:
                 )
             return version
 
-        written = await self._write("model_version", f"{mv.name}:{mv.version}", work)
-        if written is None:
-            return None
-        self._done("model_version", Outcome.CREATED if node is None else Outcome.UPDATED)
-        return str(written["id"])
+        return await self._write("model_version", f"{mv.name}:{mv.version}", node, work)
 
     async def _sync_aliases(
         self, model: RegisteredModel, model_id: str, versions: dict[str, str]
