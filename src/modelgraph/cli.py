@@ -298,7 +298,7 @@ def token_revoke(ref: Annotated[str, typer.Argument(help="Token id or name.")]) 
     console.print(f"revoked {row['name']!r}")
 
 
-def _as_of(value: str | None) -> int | None:
+def _as_of(value: str | None, option: str = "--as-of") -> int | None:
     """``--as-of``: epoch ms, or an ISO date/time (UTC when no zone is given)."""
     if value is None:
         return None
@@ -309,7 +309,7 @@ def _as_of(value: str | None) -> int | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        err.print(f"[red]error:[/red] --as-of {value!r} is neither epoch ms nor an ISO date/time")
+        err.print(f"[red]error:[/red] {option} {value!r} is neither epoch ms nor an ISO date/time")
         raise typer.Exit(2) from None
     return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp() * 1000)
 
@@ -463,3 +463,56 @@ def impact(
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+import_app = typer.Typer(help="Import another registry's lineage (direct database access).")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("mlflow")
+def import_mlflow_command(
+    tracking_uri: Annotated[
+        str,
+        typer.Option(
+            "--tracking-uri", envvar="MLFLOW_TRACKING_URI", help="e.g. sqlite:///mlflow.db"
+        ),
+    ],
+    experiment: Annotated[
+        list[str] | None, typer.Option("--experiment", help="Only this experiment (repeatable).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only runs started since: ISO date or epoch ms.")
+    ] = None,
+    registry_uri: Annotated[
+        str | None, typer.Option("--registry-uri", help="Model registry URI (default: tracking).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import MLflow experiments, runs, datasets, logged and registered models (idempotent)."""
+    try:
+        from modelgraph.importers.mlflow import import_with_progress
+    except ImportError:
+        err.print("[red]error:[/red] MLflow's client is missing: pip install 'modelgraph[mlflow]'")
+        raise typer.Exit(2) from None
+    settings, since_ms = Settings(), _as_of(since, "--since")
+    summary = with_db(
+        settings,
+        lambda db: import_with_progress(
+            db,
+            tracking_uri,
+            err,
+            registry_uri=registry_uri,
+            experiments=experiment,
+            since_ms=since_ms,
+            require_approval=settings.require_approval_for_production,
+        ),
+    )
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), indent=2))
+    else:
+        for kind, row in summary.counts.items():
+            console.print(f"{kind}: " + ", ".join(f"{n} {o.value}" for o, n in row.items()))
+        for line in summary.errors:
+            err.print(f"[red]failed:[/red] {line}")
+    if summary.errors:
+        raise typer.Exit(1)

@@ -200,6 +200,9 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
         "runPrefix": "chaos-",
         "deploymentPrefix": "chaos-",
         "edges": [],
+        # the MLflow importer
+        "externalIds": ["mlflow:0123456789ab:run:no-such-run"],
+        "externalIdPrefix": "mlflow:",
     }
 
 

@@ -67,64 +67,80 @@ async def transition_stage(
     require_approval: bool,
 ) -> Record:
     """Move a version to ``to`` if the workflow allows it; records a StageTransition."""
-    _comment(comment)
 
     async def work(tx: AsyncManagedTransaction) -> Record:
-        await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
-        # Write first: the lock makes concurrent transitions of one version take turns, and the
-        # node read back after it is the latest committed stage.
-        # Promotion to PRODUCTION is the approver's step; other moves are edits.
-        action = Action.APPROVE if to is Stage.PRODUCTION else Action.EDIT
-        version = await entities.update_tx(
-            db, tx, Label.MODEL_VERSION, version_id, {}, actor=actor, action=action
+        return await transition_stage_tx(
+            db, tx, version_id, to, comment, actor=actor, require_approval=require_approval
         )
-        require_live(version, "versionId")
-        current = Stage(version.get("stage") or Stage.DEVELOPMENT.value)
-        if not transition_allowed(current, to):
-            raise FailedPrecondition(
-                f"cannot move from {current.value} to {to.value}: allowed are one step forward "
-                "(DEVELOPMENT→STAGING→PRODUCTION), back to DEVELOPMENT, or ARCHIVED",
-                field="to",
-            )
-        if to is Stage.PRODUCTION and require_approval:
-            rows = await db.fetch(
-                tx, "registry/approvals_by_version", _APPROVALS, versionIds=[version_id]
-            )
-            author = version.get("author")
-            # No author means no second pair of eyes can be told apart from the first.
-            if (
-                not author
-                or author == ANONYMOUS_ID
-                or not any(
-                    r["item"]["stage"] == Stage.PRODUCTION.value
-                    and r["item"]["by"] not in (author, ANONYMOUS_ID)
-                    for r in rows
-                )
-            ):
-                raise FailedPrecondition(
-                    "PRODUCTION requires an approval for PRODUCTION by someone other than the "
-                    f"version's author ({author})",
-                    field="to",
-                )
-        row = await db.fetch_one(
-            tx,
-            "registry/add_transition",
-            _ADD_TRANSITION,
-            versionId=version_id,
-            id=new_id(),
-            fromStage=current.value,
-            toStage=to.value,
-            by=actor_id(actor),
-            at=now_ms(),
-            comment=comment,
-        )
-        assert row is not None
-        node: Record = row["node"]
-        change = {"from": current.value, "to": to.value, "comment": comment}
-        await events.record(tx, EventType.MODEL_VERSION_STAGE_TRANSITIONED, version, actor, change)
-        return node
 
     return await db.write(work)
+
+
+async def transition_stage_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    version_id: str,
+    to: Stage,
+    comment: str | None,
+    *,
+    actor: Principal,
+    require_approval: bool,
+) -> Record:
+    """:func:`transition_stage` inside the caller's transaction (imports write a version whole)."""
+    _comment(comment)
+    await entities.require_tx(db, tx, version_id, Label.MODEL_VERSION, "versionId")
+    # Write first: the lock makes concurrent transitions of one version take turns, and the
+    # node read back after it is the latest committed stage.
+    # Promotion to PRODUCTION is the approver's step; other moves are edits.
+    action = Action.APPROVE if to is Stage.PRODUCTION else Action.EDIT
+    version = await entities.update_tx(
+        db, tx, Label.MODEL_VERSION, version_id, {}, actor=actor, action=action
+    )
+    require_live(version, "versionId")
+    current = Stage(version.get("stage") or Stage.DEVELOPMENT.value)
+    if not transition_allowed(current, to):
+        raise FailedPrecondition(
+            f"cannot move from {current.value} to {to.value}: allowed are one step forward "
+            "(DEVELOPMENT→STAGING→PRODUCTION), back to DEVELOPMENT, or ARCHIVED",
+            field="to",
+        )
+    if to is Stage.PRODUCTION and require_approval:
+        rows = await db.fetch(
+            tx, "registry/approvals_by_version", _APPROVALS, versionIds=[version_id]
+        )
+        author = version.get("author")
+        # No author means no second pair of eyes can be told apart from the first.
+        if (
+            not author
+            or author == ANONYMOUS_ID
+            or not any(
+                r["item"]["stage"] == Stage.PRODUCTION.value
+                and r["item"]["by"] not in (author, ANONYMOUS_ID)
+                for r in rows
+            )
+        ):
+            raise FailedPrecondition(
+                "PRODUCTION requires an approval for PRODUCTION by someone other than the "
+                f"version's author ({author})",
+                field="to",
+            )
+    row = await db.fetch_one(
+        tx,
+        "registry/add_transition",
+        _ADD_TRANSITION,
+        versionId=version_id,
+        id=new_id(),
+        fromStage=current.value,
+        toStage=to.value,
+        by=actor_id(actor),
+        at=now_ms(),
+        comment=comment,
+    )
+    assert row is not None
+    node: Record = row["node"]
+    change = {"from": current.value, "to": to.value, "comment": comment}
+    await events.record(tx, EventType.MODEL_VERSION_STAGE_TRANSITIONED, version, actor, change)
+    return node
 
 
 async def approve(

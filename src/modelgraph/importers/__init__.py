@@ -1,0 +1,1 @@
+"""Importers: bring another tool's registry into the lineage graph through the store writers."""
