@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from modelgraph.store.db import Database
 from tests.openlineage.conftest import Tokens, bearer
@@ -71,9 +72,22 @@ async def test_start_then_complete_records_one_run_with_its_datasets(
     assert await count(db, "(:_Event {type: 'lineage.ingested'})") == 2
 
 
+async def _counted(http: httpx.AsyncClient, token: str) -> dict[str, float]:
+    """modelgraph_openlineage_events_total by outcome, read from /metrics."""
+    text = (await http.get("/metrics", headers=bearer(token))).text
+    return {
+        sample.labels["outcome"]: sample.value
+        for family in text_string_to_metric_families(text)
+        if family.name == "modelgraph_openlineage_events"
+        for sample in family.samples
+        if sample.name.endswith("_total")
+    }
+
+
 async def test_a_replayed_event_changes_nothing(
     ol_http: httpx.AsyncClient, tokens: Tokens, db: Database
 ) -> None:
+    counted = await _counted(ol_http, tokens.admin)
     run = new_run()
     body = event("COMPLETE", run, inputs=[SRC], outputs=[OUT])
     assert (await _post(ol_http, tokens.contributor, body)).status_code == 201
@@ -82,6 +96,9 @@ async def test_a_replayed_event_changes_nothing(
     assert again.status_code == 200, again.text
     assert again.json()["status"] == "duplicate"
     assert (await _size(db), await runs(db)) == before
+    after = await _counted(ol_http, tokens.admin)
+    assert after["ingested"] - counted.get("ingested", 0) == 1
+    assert after["duplicate"] - counted.get("duplicate", 0) == 1
 
 
 async def test_out_of_order_events_leave_the_latest_state(
