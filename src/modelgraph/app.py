@@ -32,6 +32,7 @@ from modelgraph.http.errors import last_resort
 from modelgraph.http.middleware import build_middleware
 from modelgraph.observability import access, metrics
 from modelgraph.observability import refresh as metrics_refresh
+from modelgraph.openlineage import routes as openlineage_routes
 from modelgraph.rest import routes as rest_routes
 from modelgraph.settings import Settings
 from modelgraph.store import lineage, migrations
@@ -250,6 +251,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics.metrics_endpoint, methods=["GET"]),
         Route("/graphql/assets/{name}", graphiql.serve_asset, methods=["GET"]),
     ]
+    routes.extend(openlineage_routes.routes())
     routes.extend(rest_routes.mounts())
     routes.extend(ui.routes())
     if settings.access_log:

@@ -7,11 +7,16 @@ lineage, the stage workflow, aliases and deployments with history.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from modelgraph.domain.access import local_principal
 from modelgraph.domain.errors import ModelGraphError
 from modelgraph.graphql.context import Context
+from modelgraph.openlineage.events import SCHEMA_URL, parse_run_event
+from modelgraph.openlineage.mapping import MappingRules, plan_event
 from modelgraph.settings import Settings
+from modelgraph.store import openlineage
 from modelgraph.store.db import Database
 
 DEMO_USER = "demo-loader"
@@ -223,6 +228,80 @@ class _Loader:
             await self.run(_DEPLOY, v=version_id, env=env, name=name, input=spec)
 
 
+_OL_PRODUCER = "https://github.com/OpenLineage/OpenLineage/tree/1.54.0/integration/airflow"
+_OL_RUNS = uuid.UUID("6f0c8a52-3b0e-4d55-9a43-2f1c7d0e5b10")  # namespace of the demo's runIds
+
+
+def _ol_facet(schema: str, **fields: Any) -> dict[str, Any]:
+    url = f"https://openlineage.io/spec/facets/1-0-0/{schema}.json"
+    return {"_producer": _OL_PRODUCER, "_schemaURL": url, **fields}
+
+
+def _ol_events(version: str, day: str) -> list[dict[str, Any]]:
+    """An Airflow DAG run whose task exports the CRM table to customer-transactions ``version``."""
+    dag_run = str(uuid.uuid5(_OL_RUNS, f"crm_daily/{day}"))
+    task_run = str(uuid.uuid5(_OL_RUNS, f"crm_daily.export_transactions/{day}"))
+    crm = {
+        "namespace": "postgres://crm-db:5432",
+        "name": "crm.public.transactions",
+        "facets": {
+            "schema": _ol_facet(
+                "SchemaDatasetFacet",
+                fields=[
+                    {"name": "transaction_id", "type": "BIGINT"},
+                    {"name": "customer_id", "type": "BIGINT"},
+                    {"name": "amount", "type": "NUMERIC"},
+                ],
+            ),
+            "dataSource": _ol_facet(
+                "DatasourceDatasetFacet", name="crm-db", uri="postgres://crm-db:5432/crm"
+            ),
+        },
+    }
+    raw = {
+        "namespace": "s3://raw",
+        "name": "customer-transactions",
+        "facets": {"version": _ol_facet("DatasetVersionDatasetFacet", datasetVersion=version)},
+    }
+    parent = _ol_facet(
+        "ParentRunFacet",
+        run={"runId": dag_run},
+        job={"namespace": "airflow-demo", "name": "crm_daily"},
+    )
+
+    def event(kind: str, at: str, run: str, job: str, **rest: Any) -> dict[str, Any]:
+        return {
+            "eventType": kind,
+            "eventTime": f"{day}T{at}Z",
+            "producer": _OL_PRODUCER,
+            "schemaURL": SCHEMA_URL,
+            "run": {"runId": run, "facets": rest.pop("facets", {})},
+            "job": {"namespace": "airflow-demo", "name": job},
+            **rest,
+        }
+
+    task = "crm_daily.export_transactions"
+    return [
+        event("START", "02:00:00", dag_run, "crm_daily"),
+        event("START", "02:00:05", task_run, task, facets={"parent": parent}, inputs=[crm]),
+        event("COMPLETE", "02:14:40", task_run, task, inputs=[crm], outputs=[raw]),
+        event("COMPLETE", "02:15:00", dag_run, "crm_daily"),
+    ]
+
+
+async def _openlineage_pipeline(db: Database) -> int:
+    """The export feeding customer-transactions, recorded as Airflow would send it: the events
+    go through OpenLineage ingest (validation, mapping, the writers); replays record nothing."""
+    written = 0
+    actor = local_principal(DEMO_USER)
+    for version, day in (("v1", "2026-11-01"), ("v2", "2026-12-01")):
+        for payload in _ol_events(version, day):
+            plan = plan_event(parse_run_event(payload), MappingRules())
+            done = await openlineage.ingest(db, plan, actor=actor)
+            written += not done.duplicate
+    return written
+
+
 def _churn(version: str, features: str, accuracy: float) -> dict[str, Any]:
     metrics = [
         {"key": "accuracy", "value": accuracy},
@@ -303,6 +382,7 @@ async def load(db: Database, settings: Settings) -> str:
             },
         )
         await loader.preprocessing(f"demo-preprocess-{v}", [raw[v]], [feat[v]])
+    loader.created += await _openlineage_pipeline(db)
     churn = "customer-churn-prediction"
     v1 = await loader.model_version(churn, "v1", _churn("v1", "v1", 0.89))
     v2 = await loader.model_version(churn, "v2", _churn("v2", "v2", 0.93))
@@ -336,6 +416,7 @@ async def load(db: Database, settings: Settings) -> str:
         return "already present, nothing changed"
     return (
         f"{loader.created} steps written: 2 datasets, 2 preprocessing runs, "
+        "an OpenLineage-fed export (crm_daily, 2 DAG runs), "
         "customer-churn-prediction v1/v2 (v2 serves churn-prod in prod-openshift), "
         "fraud-detector v1 (fraud-staging)"
     )

@@ -9,6 +9,8 @@ import platformdirs
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from modelgraph.domain.registry import ExecutionType
+
 
 def default_home() -> Path:
     """Where local state (the Docker-free Neo4j, its data) lives unless MODELGRAPH_HOME says."""
@@ -96,6 +98,12 @@ class Settings(BaseSettings):
     access_log: bool = True
     # Seconds between background refreshes of the entity-count gauges.
     metrics_refresh_interval: float = Field(default=30.0, gt=0)
+    # OpenLineage ingest: jobType facet's jobType -> Execution type ({"TASK": "PREPROCESSING"}).
+    openlineage_job_types: dict[str, ExecutionType] = {}
+    # Regex (full match) of output namespaces holding models: such outputs are model versions.
+    openlineage_model_namespace: str = ""
+    # Most events in one POST /api/v1/lineage/batch.
+    openlineage_max_batch: int = Field(default=1000, ge=1, le=100_000)
 
     def neo4j_auth(self) -> tuple[str, str] | None:
         """Driver auth: MODELGRAPH_NEO4J_PASSWORD, else the local server's stored password."""

@@ -203,6 +203,15 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
         # the MLflow importer
         "externalIds": ["mlflow:0123456789ab:run:no-such-run"],
         "externalIdPrefix": "mlflow:",
+        # openlineage ingest and column lineage
+        "runIds": ["00000000-0000-0000-0000-000000000000"],
+        "refs": [{"namespace": "s3://raw", "name": "customer-transactions"}],
+        "wanted": [],
+        "fields": [],
+        "childId": ids["execution"],
+        "dataset": "churn-features",
+        "field": "tenure",
+        "first": 10,
     }
 
 

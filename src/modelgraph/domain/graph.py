@@ -67,6 +67,9 @@ class Rel(StrEnum):
     HAS_ALIAS = "HAS_ALIAS"  # RegisteredModel->AliasAssignment
     POINTS_TO = "POINTS_TO"  # AliasAssignment->ModelVersion
     HAS_PARAMETER = "HAS_PARAMETER"  # owner->Parameter (Kubeflow parameter artifacts)
+    HAS_FIELD = "HAS_FIELD"  # DatasetVersion->DatasetField (OpenLineage schema / columnLineage)
+    DERIVES_FROM = "DERIVES_FROM"  # DatasetField->DatasetField it is computed from {runId, ...}
+    HAS_CHILD_RUN = "HAS_CHILD_RUN"  # Execution->Execution (OpenLineage parent run facet)
 
 
 class RecordKind(StrEnum):
@@ -77,6 +80,7 @@ class RecordKind(StrEnum):
     STAGE_TRANSITION = "StageTransition"
     APPROVAL = "Approval"
     ALIAS_ASSIGNMENT = "AliasAssignment"
+    DATASET_FIELD = "DatasetField"
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,11 @@ from modelgraph.graphql import loaders
 from modelgraph.graphql import types as t
 from modelgraph.graphql.context import Info
 from modelgraph.graphql.inputs import FeatureInput, KeyValueInput, MetricInput
+from modelgraph.graphql.openlineage import ColumnEdge, ColumnFirst
 from modelgraph.graphql.scalars import JSON, Long, Timestamp, timestamp
 from modelgraph.graphql.values import TypedValue, TypedValueInput, from_properties, typed_value
+from modelgraph.store import columns, lineage_log
 from modelgraph.store import lineage as store
-from modelgraph.store import lineage_log
 from modelgraph.store.lineage import Direction
 
 
@@ -324,6 +325,16 @@ class LineageGraph:
     @strawberry.field(description="Every lineage edge between two returned nodes.")
     def edges(self) -> list[LineageEdge]:
         return [LineageEdge.from_edge(e) for e in self._graph.edges]
+
+    @strawberry.field(
+        description="Column lineage (OpenLineage columnLineage) of the dataset versions returned: "
+        "DERIVES_FROM edges from their columns, read only when asked for."
+    )
+    async def column_edges(self, info: Info, first: ColumnFirst = 100) -> list[ColumnEdge]:
+        items = [self._graph.root, *self._graph.items]
+        ids = list(dict.fromkeys(i.id for i in items if i.kind == Label.DATASET_VERSION))
+        links = await columns.edges_of_versions(info.context.db, ids, first)
+        return [ColumnEdge.of(link) for link in links]
 
     @strawberry.field(description="For a Deployment root: the version serving it (at asOf).")
     def served(self) -> list[ServedVersion]:

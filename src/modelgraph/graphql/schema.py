@@ -18,6 +18,7 @@ from modelgraph.graphql.cost import ASSUMED_LIST_SIZE, MAX_ALIASES, MAX_COST, MA
 from modelgraph.graphql.errors import ErrorCodes, client_error_code, is_expected
 from modelgraph.graphql.events import EventsMutation, EventsQuery, EventsSubscription
 from modelgraph.graphql.lineage import LineageMutation, LineageQuery
+from modelgraph.graphql.openlineage import OpenLineageQuery
 from modelgraph.graphql.pagination import NESTED_PAGE
 from modelgraph.graphql.registry import RegistryMutation, RegistryQuery
 from modelgraph.graphql.scalars import SCALAR_MAP
@@ -87,6 +88,7 @@ QUERY_TYPES: tuple[type, ...] = (
     SearchQuery,
     AccessQuery,
     EventsQuery,
+    OpenLineageQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     RegistryMutation,

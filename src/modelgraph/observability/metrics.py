@@ -66,6 +66,11 @@ EVENTS_DISPATCHED = Counter(
 SUBSCRIPTION_EVENTS = Counter(
     "modelgraph_subscription_events_total", "Events sent to GraphQL subscribers."
 )
+OPENLINEAGE_EVENTS = Counter(
+    "modelgraph_openlineage_events_total",
+    "OpenLineage events received, by outcome (ingested, duplicate, invalid, refused, failed).",
+    ["outcome"],
+)
 ENTITIES = Gauge(
     "modelgraph_entities",
     "Registry nodes per kind and state (refreshed in the background).",

@@ -87,3 +87,19 @@ async def add_output(
         return await entities.update_tx(db, tx, Label.EXECUTION, execution_id, {}, actor=actor)
 
     return await db.write(work)
+
+
+_CHILD = query("openlineage/link_child_run")
+
+
+async def link_child_tx(
+    db: Database, tx: AsyncManagedTransaction, parent_id: str, child_id: str
+) -> None:
+    """The one writer of run hierarchy: ``(parent)-[:HAS_CHILD_RUN]->(child)`` (idempotent)."""
+    if parent_id == child_id:
+        raise Invalid("a run cannot be its own parent", field="run.facets.parent.run.runId")
+    row = await db.fetch_one(
+        tx, "openlineage/link_child_run", _CHILD, parentId=parent_id, childId=child_id
+    )
+    if row is None or not row["linked"]:
+        raise NotFound(f"no Execution with id {parent_id!r} or {child_id!r}", field="executionId")
