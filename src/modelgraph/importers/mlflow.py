@@ -538,7 +538,7 @@ class MlflowImport:
                 (Family.HYPERPARAMETERS, Family.CUSTOM),
                 parent_id=experiment_node,
             )
-            await executions.link_tx(self.db, tx, execution["id"], inputs=inputs)
+            await executions.link_tx(self.db, tx, execution["id"], inputs=inputs, actor=self.actor)
             points = history
             if node is not None:
                 rows = await self.db.fetch(
@@ -601,7 +601,9 @@ class MlflowImport:
                 tx, Label.MODEL_ARTIFACT, node, props, (Family.CUSTOM,)
             )
             if run_node is not None:
-                await executions.link_tx(self.db, tx, run_node, outputs=[artifact["id"]])
+                await executions.link_tx(
+                    self.db, tx, run_node, outputs=[artifact["id"]], actor=self.actor
+                )
             return artifact
 
         found = await self._write("logged_model", model.model_id, node, work)
@@ -704,7 +706,9 @@ class MlflowImport:
                     parent_id=version["id"],
                 )
             if run_node is not None:
-                await executions.link_tx(self.db, tx, run_node, outputs=[version["id"]])
+                await executions.link_tx(
+                    self.db, tx, run_node, outputs=[version["id"]], actor=self.actor
+                )
             for step in _stage_path(Stage(version.get("stage") or Stage.DEVELOPMENT.value), stage):
                 await governance.transition_stage_tx(
                     self.db,

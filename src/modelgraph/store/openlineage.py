@@ -319,7 +319,7 @@ async def ingest_tx(
     inputs = [(versions[("in", *p.key)], "input") for p in plan.inputs]
     outputs = [versions[("out", *p.key)] for p in plan.outputs] + models
     if inputs or outputs:
-        await executions.link_tx(db, tx, run_id, inputs, outputs)
+        await executions.link_tx(db, tx, run_id, inputs, outputs, actor=actor)
     fields, edges = _column_rows(plan, versions)
     await columns.derive_tx(db, tx, fields, edges)
     if plan.parent is not None:
