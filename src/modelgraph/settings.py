@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     access_log: bool = True
     # Seconds between background refreshes of the entity-count gauges.
     metrics_refresh_interval: float = Field(default=30.0, gt=0)
+    # `modelgraph serve` worker processes: uvicorn workers sharing nothing but Neo4j (metrics
+    # are aggregated across them through PROMETHEUS_MULTIPROC_DIR).
+    workers: int = Field(default=1, ge=1, le=64)
 
     def neo4j_auth(self) -> tuple[str, str] | None:
         """Driver auth: MODELGRAPH_NEO4J_PASSWORD, else the local server's stored password."""
