@@ -181,6 +181,11 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
         "until": None,
         "type": "model_version.created",
         "types": ["model_version.created"],
+        # read permissions: the access/_readable fragment runs (readAll false)
+        "readAll": False,
+        "hiddenScopes": [ids["model"]],
+        "user": "tester",
+        "groups": ["*", "ml-viewers"],
         # events and webhooks
         "entityIds": [ids["version"]],
         "entityKind": "ModelVersion",

@@ -6,6 +6,7 @@ import pytest
 
 from modelgraph.domain.errors import Invalid, NotFound
 from modelgraph.domain.graph import Label, ValueType
+from modelgraph.domain.principal import SYSTEM
 from modelgraph.store import lineage
 from modelgraph.store.bulk import Edge, GraphBatch
 from modelgraph.store.db import Database
@@ -197,7 +198,9 @@ async def test_lineage_both_directions_node_types_and_stop_at(db: Database) -> N
 
 async def test_diff_of_two_versions(db: Database) -> None:
     await demo_graph(db)
-    d = await lineage.diff(db, "customer-churn-prediction:v1", "customer-churn-prediction:v2")
+    d = await lineage.diff(
+        db, "customer-churn-prediction:v1", "customer-churn-prediction:v2", actor=SYSTEM
+    )
     assert d.datasets.common == ["churn-features", "customer-transactions"]
     assert d.dataset_versions.added == ["churn-features:v2", "customer-transactions:v2"]
     assert d.dataset_versions.removed == ["churn-features:v1", "customer-transactions:v1"]
@@ -210,7 +213,7 @@ async def test_diff_of_two_versions(db: Database) -> None:
     assert {c.key for c in d.metrics} == {"accuracy", "f1", "log_loss"}
     assert d.libraries.added == [] and d.libraries.removed == []
     with pytest.raises(Invalid):
-        await lineage.diff(db, "churn-prod", "customer-churn-prediction:v2")
+        await lineage.diff(db, "churn-prod", "customer-churn-prediction:v2", actor=SYSTEM)
 
 
 async def test_gap_questions(db: Database) -> None:

@@ -181,6 +181,13 @@ def decide(principal: Principal, action: Action, scope: Scope | None = None) -> 
         )
 
 
+def reads_everything(principal: Principal) -> bool:
+    """Admins, local mode and the service itself read every entity without a grant lookup."""
+    return principal.method in (AuthMethod.SYSTEM, AuthMethod.NONE) or Role.ADMIN in roles_of(
+        principal
+    )
+
+
 def check_four_eyes(approver: Principal, author: str | None) -> None:
     """An approval counts only from a verified approver who is not the version's author."""
     if not author or author == ANONYMOUS_ID:

@@ -61,24 +61,46 @@ class ChangeKind(Enum):
     CHANGED = "CHANGED"
 
 
-@strawberry.type(description="One node of a lineage answer, with its distance and one path.")
+@strawberry.type(
+    description="One node of a lineage answer, with its distance and one path. A node the "
+    "caller may not read is a placeholder: `restricted` true, only id, kind, distance and path "
+    "set, every other field null."
+)
 class LineageNode:
     id: strawberry.ID
     kind: EntityKind
-    name: str
-    label: str = strawberry.field(description="`parent:version` for versions, else the name.")
+    name: str | None = strawberry.field(description="Null when restricted.")
+    label: str | None = strawberry.field(
+        description="`parent:version` for versions, else the name; null when restricted."
+    )
     parent_name: str | None = strawberry.field(description="The model or dataset of a version.")
     distance: int = strawberry.field(description="Hops from the root (0 = the root).")
     path: list[strawberry.ID] = strawberry.field(
         description="Ids of one shortest path, root first, this node last."
     )
-    state: t.EntityState  # type: ignore[valid-type]
+    state: t.EntityState | None  # type: ignore[valid-type]
     created_at: Timestamp | None
+    restricted: bool = strawberry.field(
+        default=False, description="The caller lacks READ on it: a placeholder."
+    )
     _props: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def from_item(cls, item: store.LineageItem) -> LineageNode:
-        """From a store item (properties, distance, path)."""
+        """From a store item (properties, distance, path); a restricted item stays one."""
+        if item.restricted:
+            return cls(
+                id=strawberry.ID(item.id),
+                kind=EntityKind(item.kind),
+                name=None,
+                label=None,
+                parent_name=None,
+                distance=item.distance,
+                path=[strawberry.ID(i) for i in item.path],
+                state=None,
+                created_at=None,
+                restricted=True,
+            )
         props = item.props
         return cls(
             id=strawberry.ID(item.id),
@@ -96,25 +118,29 @@ class LineageNode:
     def _get(self, key: str) -> Any:
         return self._props.get(key)
 
-    @strawberry.field(description="The full registry object (no extra read).")
-    def entity(self) -> t.Entity:
-        return t.entity_from_node(self._props)
+    @strawberry.field(description="The full registry object (no extra read); null when restricted.")
+    def entity(self) -> t.Entity | None:
+        return None if self.restricted else t.entity_from_node(self._props)
 
     @strawberry.field
     def description(self) -> str | None:
         return self._get("description")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Execution: hyperparameters.")
-    def hyperparameters(self) -> list[TypedValue]:
-        return from_properties(self._props, Family.HYPERPARAMETERS)
+    def hyperparameters(self) -> list[TypedValue] | None:
+        return None if self.restricted else from_properties(self._props, Family.HYPERPARAMETERS)
 
     @strawberry.field(description="Execution or ModelVersion: latest metric values.")
-    def metrics(self) -> list[t.Metric]:
+    def metrics(self) -> list[t.Metric] | None:
+        if self.restricted:
+            return None
         found = decode_prefixed(self._props, METRIC_PREFIX)
         return [t.Metric(key=k, value=v) for k, v in found.items()]
 
     @strawberry.field(description="Execution: hardware, cloud, os, pythonVersion, ...")
-    def environment(self) -> list[t.KeyValue]:
+    def environment(self) -> list[t.KeyValue] | None:
+        if self.restricted:
+            return None
         found = decode_prefixed(self._props, ENV_PREFIX)
         return [t.KeyValue(key=k, value=str(v)) for k, v in found.items()]
 
@@ -152,7 +178,9 @@ class LineageNode:
         return self._get("featureNames")  # type: ignore[no-any-return]
 
     @strawberry.field(description="DatasetVersion: features with type and importance.")
-    def features(self) -> list[t.Feature]:
+    def features(self) -> list[t.Feature] | None:
+        if self.restricted:
+            return None
         raw = self._get("featuresJson")
         return [
             t.Feature(name=f["name"], type=f.get("type"), importance=f.get("importance"))
@@ -229,6 +257,7 @@ _SLIM_NODE_FIELDS = frozenset(
         "path",
         "state",
         "createdAt",
+        "restricted",
     }
 )
 # Fields whose value is a list item node (the root always comes with every property).
@@ -345,7 +374,9 @@ class Impact:
             # The walk already holds every dependent node unless the node cap cut it.
             found = store.counts_of(self._graph)
         if found is None:
-            found = await store.count(info.context.db, self._root_id, self._request)
+            found = await store.count(
+                info.context.db, self._root_id, self._request, actor=info.context.actor
+            )
         return [KindCount(kind=EntityKind(k), count=n) for k, n in sorted(found.counts.items())]
 
 
@@ -484,7 +515,9 @@ class LineageQuery:
             full=wants.full,
             paths=wants.paths,
         )
-        return LineageGraph.of(await store.walk(info.context.db, ref, request))
+        return LineageGraph.of(
+            await store.walk(info.context.db, ref, request, actor=info.context.actor)
+        )
 
     @strawberry.field(
         description="Everything that depends on a dataset or dataset version: runs, derived "
@@ -512,9 +545,9 @@ class LineageQuery:
         # One read transaction here (resolve + walk, or resolve + counts): an unknown ref is
         # one NOT_FOUND, and counts come off the walk when both are asked for.
         if wants.fields <= {"counts", "__typename"}:
-            counts = await store.count(info.context.db, ref, request)
+            counts = await store.count(info.context.db, ref, request, actor=info.context.actor)
             return Impact(_root_id=counts.root_id, _graph=None, _counts=counts, _request=request)
-        graph = await store.walk(info.context.db, ref, request)
+        graph = await store.walk(info.context.db, ref, request, actor=info.context.actor)
         return Impact(_root_id=graph.root.id, _graph=graph, _counts=None, _request=request)
 
     @strawberry.field(description="The lineage subgraph around a ref, for drawing.")
@@ -545,11 +578,13 @@ class LineageQuery:
             full=wants.full,
             paths=wants.paths,
         )
-        return LineageGraph.of(await store.walk(info.context.db, ref, request))
+        return LineageGraph.of(
+            await store.walk(info.context.db, ref, request, actor=info.context.actor)
+        )
 
     @strawberry.field(description="What differs between two model versions' lineage.")
     async def diff(self, info: Info, version_a: RefArg, version_b: RefArg) -> LineageDiff:
-        d = await store.diff(info.context.db, version_a, version_b)
+        d = await store.diff(info.context.db, version_a, version_b, actor=info.context.actor)
         return LineageDiff(
             version_a=LineageNode.from_item(d.a),
             version_b=LineageNode.from_item(d.b),

@@ -18,11 +18,13 @@ from neo4j import AsyncManagedTransaction
 from modelgraph.domain.access import (
     EVERYONE,
     Action,
+    Forbidden,
     Grant,
     Permission,
     Scope,
     SubjectType,
     decide,
+    reads_everything,
 )
 from modelgraph.domain.errors import Invalid, NotFound
 from modelgraph.domain.events import EventType
@@ -44,6 +46,10 @@ _GRANTS = query("access/grants_by_resource")
 _AUDIT = query("access/audit_log")
 _DEFAULT_GRANT = query("access/default_grant")
 _SET_DEFAULT = query("access/set_default_permission")
+_HIDDEN_SCOPES = query("access/hidden_scopes")
+_UNREADABLE = query("access/unreadable")
+_SYNC_RESTRICTED = query("access/sync_restricted")
+_SYNC_RESTRICTED_ALL = query("access/sync_restricted_all")
 
 TOKEN_PREFIX = "mgt_"  # makes leaked tokens easy to find with secret scanners
 SCOPED_KINDS = (Label.REGISTERED_MODEL.value, Label.EXPERIMENT.value)
@@ -181,6 +187,96 @@ async def authorize_tx(
     return row
 
 
+@dataclass(frozen=True)
+class Reader:
+    """What one principal may read, as the parameters of the ``access/_readable`` fragment.
+
+    Every list, search, count, lineage redaction and direct read of a transaction uses the same
+    Reader, so they agree; ``read_all`` skips the rule in Cypher at no cost.
+    """
+
+    read_all: bool
+    hidden_scopes: tuple[str, ...] = ()
+
+    def parameters(self) -> dict[str, Any]:
+        """``$readAll`` and ``$hiddenScopes`` for a query that includes ``access/_readable``."""
+        return {"readAll": self.read_all, "hiddenScopes": list(self.hidden_scopes)}
+
+
+READ_ALL = Reader(read_all=True)
+
+
+async def reader_tx(db: Database, tx: AsyncManagedTransaction, principal: Principal) -> Reader:
+    """The principal's Reader: role check, then the restricted scopes it holds no grant on.
+
+    One small lookup, proportional to the number of restricted models and experiments; none at
+    all for admins and local mode. Nothing restricted for this principal means ``read_all``.
+    """
+    decide(principal, Action.READ)
+    if reads_everything(principal):
+        return READ_ALL
+    row = await db.fetch_one(
+        tx,
+        "access/hidden_scopes",
+        _HIDDEN_SCOPES,
+        user=principal.id,
+        groups=sorted({*principal.groups, EVERYONE}),
+    )
+    hidden = tuple(row["ids"]) if row else ()
+    return Reader(read_all=not hidden, hidden_scopes=hidden)
+
+
+async def unreadable_tx(
+    db: Database, tx: AsyncManagedTransaction, reader: Reader, ids: list[str]
+) -> set[str]:
+    """Which of ``ids`` the reader may not see (no query when it reads everything)."""
+    if reader.read_all or not ids:
+        return set()
+    rows = await db.fetch(tx, "access/unreadable", _UNREADABLE, ids=ids, **reader.parameters())
+    return {row["id"] for row in rows}
+
+
+def refuse_unreadable(denied: set[str]) -> None:
+    """FORBIDDEN (missing READ) when a direct read names an entity the reader may not see.
+
+    Direct reads answer FORBIDDEN rather than not-found, like MLflow: lineage placeholders show
+    that the entity exists anyway, so hiding it here would only make the two answers disagree.
+    """
+    if denied:
+        raise Forbidden(
+            f"reading {sorted(denied)[0]!r} needs READ on its registered model or experiment",
+            missing=f"permission:{Permission.READ.value}",
+        )
+
+
+async def require_readable_tx(
+    db: Database, tx: AsyncManagedTransaction, principal: Principal, ids: list[str]
+) -> Reader:
+    """A direct read of ``ids``: the principal's Reader, or FORBIDDEN."""
+    reader = await reader_tx(db, tx, principal)
+    refuse_unreadable(await unreadable_tx(db, tx, reader, ids))
+    return reader
+
+
+async def sync_restricted_tx(db: Database, tx: AsyncManagedTransaction, resource_id: str) -> None:
+    """Keep the :ReadRestricted label (no grant for everyone) true after a grant change."""
+    await db.fetch(
+        tx, "access/sync_restricted", _SYNC_RESTRICTED, resourceId=resource_id, everyone=EVERYONE
+    )
+
+
+async def sync_restricted_all(db: Database) -> int:
+    """Backfill the label over every model and experiment (migrate, bulk loads); idempotent."""
+
+    async def work(tx: AsyncManagedTransaction) -> int:
+        row = await db.fetch_one(
+            tx, "access/sync_restricted_all", _SYNC_RESTRICTED_ALL, everyone=EVERYONE
+        )
+        return int(row["restricted"]) if row else 0
+
+    return await db.write(work)
+
+
 async def grant_creator_tx(
     db: Database,
     tx: AsyncManagedTransaction,
@@ -201,6 +297,7 @@ async def grant_creator_tx(
         by=principal.id,
         at=now_ms(),
     )
+    await sync_restricted_tx(db, tx, entity_id)
 
 
 async def _set_grant_tx(
@@ -266,10 +363,13 @@ async def set_grant(
                 subjectType=subject_type.value,
                 subject=subject,
             )
+            await sync_restricted_tx(db, tx, resource_id)
             return None
-        return await _set_grant_tx(
+        grant = await _set_grant_tx(
             db, tx, resource_id, subject_type, subject, permission.value, actor
         )
+        await sync_restricted_tx(db, tx, resource_id)
+        return grant
 
     return await db.write(work)
 
@@ -301,7 +401,7 @@ async def grants(db: Database, resource_id: str, *, actor: Principal) -> list[Re
     """Grants of one registered model or experiment (whoever may read it may see them)."""
 
     async def work(tx: AsyncManagedTransaction) -> list[Record]:
-        await authorize_tx(db, tx, actor, Action.READ, resource_id)
+        await require_readable_tx(db, tx, actor, [resource_id])
         rows = await db.fetch(tx, "access/grants_by_resource", _GRANTS, resourceIds=[resource_id])
         return [row["grant"] for row in rows]
 

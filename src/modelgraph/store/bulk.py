@@ -22,7 +22,7 @@ from modelgraph.domain.graph import PARENTS, Label, Rel, actor_id, check_name, s
 from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import SYSTEM, Principal
 from modelgraph.domain.registry import Stage
-from modelgraph.store import events
+from modelgraph.store import access, events
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database
 
@@ -112,7 +112,7 @@ async def load_nodes(
                 "payload": events.encode_payload({"name": full.get("name")}),
             }
         )
-    return await _load(
+    written = await _load(
         db,
         "bulk/nodes",
         _NODES,
@@ -122,6 +122,10 @@ async def load_nodes(
         principal=actor_id(actor),
         at=at,
     )
+    if kind.value in access.SCOPED_KINDS:
+        # Bulk rows carry no grants: mark them restricted, as the read rule sees them.
+        await access.sync_restricted_all(db)
+    return written
 
 
 async def load_edges(db: Database, edge: Rel, rows: Sequence[Mapping[str, Any]]) -> int:

@@ -38,6 +38,8 @@ from modelgraph.domain.graph import (
     ValueType,
     decode_family,
 )
+from modelgraph.domain.principal import SYSTEM, Principal
+from modelgraph.store import access
 from modelgraph.store.cypher import SEARCH_BOUNDS, bounded_name, query
 from modelgraph.store.db import Database, Record
 
@@ -118,12 +120,16 @@ class Resolved:
 
 @dataclass(frozen=True)
 class LineageItem:
-    """One node of a lineage answer: its properties, distance in hops and one shortest path."""
+    """One node of a lineage answer: its properties, distance in hops and one shortest path.
+
+    ``restricted``: the caller may not read it, so ``props`` hold only its id and kind.
+    """
 
     props: Record
     distance: int
     path: list[str]
     parent_name: str | None = None
+    restricted: bool = False
 
     @property
     def id(self) -> str:
@@ -136,6 +142,12 @@ class LineageItem:
     @property
     def name(self) -> str:
         return str(self.props.get("name", ""))
+
+    def placeholder(self) -> LineageItem:
+        """What a caller without READ sees: id, kind, distance and path; nothing of its own."""
+        return LineageItem(
+            {"id": self.id, "kind": self.kind}, self.distance, self.path, restricted=True
+        )
 
     @property
     def label(self) -> str:
@@ -274,6 +286,14 @@ class Gaps:
 
 
 def _item_dict(item: LineageItem) -> dict[str, Any]:
+    if item.restricted:
+        return {
+            "id": item.id,
+            "kind": item.kind,
+            "distance": item.distance,
+            "path": item.path,
+            "restricted": True,
+        }
     props = item.props
     out: dict[str, Any] = {
         "id": item.id,
@@ -476,12 +496,28 @@ async def walk_tx(
     )
 
 
-async def walk(db: Database, ref: str, request: WalkRequest) -> LineageGraph:
-    """Resolve ``ref`` and walk from it, in one read transaction."""
+async def redact_tx(
+    db: Database, tx: AsyncManagedTransaction, reader: access.Reader, graph: LineageGraph
+) -> LineageGraph:
+    """The one redaction step of every walk answer: nodes the reader may not read become
+    placeholders (edges, distances and counts stay true); an unreadable root is FORBIDDEN."""
+    hidden = await access.unreadable_tx(
+        db, tx, reader, [graph.root.id, *(i.id for i in graph.items)]
+    )
+    if not hidden:
+        return graph
+    access.refuse_unreadable(hidden & {graph.root.id})
+    items = [i.placeholder() if i.id in hidden else i for i in graph.items]
+    return dataclasses.replace(graph, items=items)
+
+
+async def walk(db: Database, ref: str, request: WalkRequest, *, actor: Principal) -> LineageGraph:
+    """Resolve ``ref`` and walk from it as ``actor`` sees it, in one read transaction."""
 
     async def work(tx: AsyncManagedTransaction) -> LineageGraph:
+        reader = await access.reader_tx(db, tx, actor)
         root = await resolve_tx(db, tx, ref, request.as_of)
-        return await walk_tx(db, tx, root.id, request)
+        return await redact_tx(db, tx, reader, await walk_tx(db, tx, root.id, request))
 
     return await db.read(work)
 
@@ -498,6 +534,7 @@ async def lineage(
     stop_kinds: Sequence[Label] = (),
     stop_ids: Sequence[str] = (),
     live_only: bool = False,
+    actor: Principal = SYSTEM,
 ) -> LineageGraph:
     """The lineage subgraph around ``ref`` for drawing; ``truncated`` when a cap was hit."""
     request = WalkRequest(
@@ -510,7 +547,7 @@ async def lineage(
         stop_ids=tuple(stop_ids),
         live_only=live_only,
     )
-    return await walk(db, ref, request)
+    return await walk(db, ref, request, actor=actor)
 
 
 async def trace(
@@ -522,12 +559,13 @@ async def trace(
     limit: int = DEFAULT_NODES,
     full: bool = True,
     paths: bool = True,
+    actor: Principal = SYSTEM,
 ) -> LineageGraph:
     """Everything ``ref`` (a Deployment or a ModelVersion, typically) came from."""
     request = WalkRequest(
         Direction.UPSTREAM, max_depth=max_depth, limit=limit, as_of=as_of, full=full, paths=paths
     )
-    return await walk(db, ref, request)
+    return await walk(db, ref, request, actor=actor)
 
 
 async def impact(
@@ -541,6 +579,7 @@ async def impact(
     node_types: Sequence[Label] | None = None,
     full: bool = True,
     paths: bool = True,
+    actor: Principal = SYSTEM,
 ) -> LineageGraph:
     """Everything that depends on ``ref`` (a Dataset or DatasetVersion, typically)."""
     request = WalkRequest(
@@ -553,7 +592,7 @@ async def impact(
         full=full,
         paths=paths,
     )
-    return await walk(db, ref, request)
+    return await walk(db, ref, request, actor=actor)
 
 
 def counts_of(graph: LineageGraph) -> ImpactCounts | None:
@@ -587,19 +626,26 @@ async def impact_counts(
     as_of: int | None = None,
     live_only: bool = False,
     max_depth: int = MAX_DEPTH,
+    actor: Principal = SYSTEM,
 ) -> ImpactCounts:
     """How many nodes of each kind depend on ``ref``, without their payload."""
     request = WalkRequest(
         Direction.DOWNSTREAM, max_depth=max_depth, as_of=as_of, live_only=live_only
     )
-    return await count(db, ref, request)
+    return await count(db, ref, request, actor=actor)
 
 
-async def count(db: Database, ref: str, request: WalkRequest) -> ImpactCounts:
-    """Resolve ``ref`` and count what depends on it, in one read transaction."""
+async def count(db: Database, ref: str, request: WalkRequest, *, actor: Principal) -> ImpactCounts:
+    """Resolve ``ref`` and count what depends on it, in one read transaction.
+
+    Counts include nodes ``actor`` may not read (placeholders would show them anyway); the
+    root itself must be readable.
+    """
 
     async def work(tx: AsyncManagedTransaction) -> ImpactCounts:
+        reader = await access.reader_tx(db, tx, actor)
         root = await resolve_tx(db, tx, ref, request.as_of)
+        access.refuse_unreadable(await access.unreadable_tx(db, tx, reader, [root.id]))
         return await impact_counts_tx(db, tx, root.id, request)
 
     return await db.read(work)
@@ -665,7 +711,8 @@ class _Profile:
 
 
 def _profile(graph: LineageGraph) -> _Profile:
-    """What a version's lineage says about it; producing runs are those one hop upstream."""
+    """What a version's readable lineage says about it; producing runs are one hop upstream."""
+    graph = dataclasses.replace(graph, items=[i for i in graph.items if not i.restricted])
     producers = sorted(
         (i for i in graph.of_kind(Label.EXECUTION) if i.distance == 1),
         key=lambda i: (i.props.get("startTime") or 0, i.id),
@@ -700,16 +747,20 @@ def _prefixed(props: Mapping[str, Any], prefix: str) -> dict[str, Any]:
 _DIFF_WALK = WalkRequest(Direction.UPSTREAM, limit=MAX_NODES)
 
 
-async def diff(db: Database, version_a: str, version_b: str) -> LineageDiff:
-    """Datasets, dataset versions, runs, hyperparameters, environment and metrics that differ."""
+async def diff(db: Database, version_a: str, version_b: str, *, actor: Principal) -> LineageDiff:
+    """Datasets, dataset versions, runs, hyperparameters, environment and metrics that differ
+    (among what ``actor`` may read; both versions must be readable)."""
 
     async def work(tx: AsyncManagedTransaction) -> tuple[LineageGraph, LineageGraph]:
+        reader = await access.reader_tx(db, tx, actor)
         graphs = []
         for ref, fld in ((version_a, "versionA"), (version_b, "versionB")):
             root = await resolve_tx(db, tx, ref)
             if root.kind != Label.MODEL_VERSION.value:
                 raise Invalid(f"{ref!r} is a {root.kind}, not a ModelVersion", field=fld)
-            graphs.append(await walk_tx(db, tx, root.id, _DIFF_WALK))
+            graphs.append(
+                await redact_tx(db, tx, reader, await walk_tx(db, tx, root.id, _DIFF_WALK))
+            )
         return graphs[0], graphs[1]
 
     graph_a, graph_b = await db.read(work)

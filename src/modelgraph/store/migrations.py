@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.errors import FailedPrecondition
-from modelgraph.store import kubeflow
+from modelgraph.store import access, kubeflow
 from modelgraph.store.cypher import query, schema_files, split_statements
 from modelgraph.store.db import Database
 
@@ -107,4 +107,6 @@ async def migrate(db: Database) -> list[str]:
     # Data backfill (schema files hold only CREATE ... IF NOT EXISTS): Kubeflow ids for nodes
     # written before every writer stamped them. Idempotent, so it runs on every migrate.
     await kubeflow.assign_ids(db)
+    # Graphs written before read permissions: mark models/experiments without an everyone grant.
+    await access.sync_restricted_all(db)
     return done
