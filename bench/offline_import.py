@@ -216,7 +216,14 @@ async def _check(uri: str) -> dict[str, Any]:
 
 
 def run(units: int, seed: int, home: Path | None = None) -> dict[str, Any]:
-    """Write the CSV, import it offline, start the server, migrate and count; rates in the dict."""
+    """:func:`run_async` outside an event loop."""
+    return asyncio.run(run_async(units, seed, home))
+
+
+async def run_async(units: int, seed: int, home: Path | None = None) -> dict[str, Any]:
+    """Write the CSV, import it offline, start the server, migrate and count; rates in the dict.
+
+    The steps block (files, neo4j-admin, the launcher): nothing else runs meanwhile."""
     home = home or STATE_DIR / "import-home"
     work = home.parent / f"import-csv-{units}"
     started = time.perf_counter()
@@ -232,7 +239,7 @@ def run(units: int, seed: int, home: Path | None = None) -> dict[str, Any]:
     nodes, edges = sum(files["by_label"].values()), sum(files["by_edge"].values())
     info = launcher.start(home=home, port=free_port(), password=None)
     try:
-        checked = asyncio.run(_check(info.uri))
+        checked = await _check(info.uri)
     finally:
         launcher.stop(home=home)
     return {

@@ -375,7 +375,7 @@ async def main_async(args: argparse.Namespace) -> int:
             await driver.close()
     if not args.skip_offline_import:
         console.print("offline import: CSV + neo4j-admin database import full (own home)")
-        results["offline_import"] = offline_import.run(units, args.seed)
+        results["offline_import"] = await offline_import.run_async(units, args.seed)
         console.print(f"offline import: {results['offline_import']['nodes_per_s']:,} nodes/s")
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["wall_seconds"] = round(time.time() - started, 1)
