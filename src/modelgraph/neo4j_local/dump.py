@@ -88,6 +88,7 @@ def import_csv(nodes: list[Path], relationships: list[Path], home: Path | None =
     full``, headers in each file), replacing what it held; the bulk path for initial migrations."""
     server = _stopped_server(home)
     server.data_dir.mkdir(parents=True, exist_ok=True)
+    server.logs_dir.mkdir(parents=True, exist_ok=True)
     _admin(
         server,
         "database",
@@ -97,4 +98,5 @@ def import_csv(nodes: list[Path], relationships: list[Path], home: Path | None =
         *(f"--nodes={p.absolute()}" for p in nodes),
         *(f"--relationships={p.absolute()}" for p in relationships),
         "--overwrite-destination=true",
+        f"--report-file={server.logs_dir / 'import.report'}",  # not into the working directory
     )
