@@ -22,12 +22,14 @@ from neo4j import AsyncManagedTransaction
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from bench import floor, measure, peers, report
+from bench import floor, measure, offline_import, peers, report
+from bench.generator import Generator
 from bench.loader import Handles, LoadReport, graph_counts, load, units_for
 from bench.service import BENCH_DIR, STATE_DIR, Service, neo4j_target
-from bench.workloads import ALL, Workload
+from bench.workloads import ALL, IMPACT_FULL, TRACE, Workload
+from modelgraph.domain.graph import Label, Rel
 from modelgraph.settings import Settings
-from modelgraph.store import admin, migrations
+from modelgraph.store import admin, bulk, migrations
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, make_driver
 
@@ -40,6 +42,12 @@ RESULTS = BENCH_DIR / "results"
 INTROSPECT = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"
 PROFILE_REQUESTS = 100
 SOAK_MIX = ("trace", "impact_live", "model_list", "ui_model_read")
+CLIFF_NODES = 10_000  # new nodes loaded before the first trace/impact is timed
+NODES_PER_UNIT = 195  # generator average (bench/README.md sizes), to size the cliff load
+REPLAN_WAIT_S = 11  # Neo4j's cypher.min_replan_interval (10 s) has passed after this
+CLIFF_SEED_OFFSET = 1_000  # a seed whose ids are disjoint from the measured graph's
+# MLflow's load takes hours at large: it runs at medium (and below) only.
+PEERS_BY_SIZE = {"large": ("mlmd",)}
 
 console = Console(stderr=True)
 
@@ -215,6 +223,83 @@ async def soak(
     }
 
 
+async def workers_scaling(
+    uri: str, handles: Handles, counts: list[int], requests: int
+) -> list[dict[str, Any]]:
+    """trace through `modelgraph serve` at MODELGRAPH_WORKERS = each count: c1 p50, c8 req/s."""
+    out = []
+    limits = httpx.Limits(max_connections=16, max_keepalive_connections=16)
+    for workers in counts:
+        console.print(f"workers={workers}: trace at c1 and c8")
+        with Service(uri, workers=workers) as svc:
+            async with httpx.AsyncClient(
+                base_url=svc.url, timeout=REQUEST_TIMEOUT_S, limits=limits
+            ) as http:
+
+                async def call(i: int) -> None:
+                    await gql(http, TRACE, handles, i)
+
+                await call(900_001)
+                c1 = await measure.run(call, requests, 1, warmup=10, max_errors=MAX_ERRORS)
+                c8 = await measure.run(call, requests * 2, 8, warmup=16, max_errors=MAX_ERRORS)
+        out.append({"workers": workers, "c1": c1.to_json(), "c8": c8.to_json()})
+        console.print(f"  workers={workers}: c1 p50 {c1.p50_ms} ms, c8 {c8.throughput_rps} req/s")
+    return out
+
+
+async def _load_new_nodes(db: Database, seed: int) -> int:
+    """About CLIFF_NODES nodes of another seed through store/bulk.py; names that must be unique
+    per kind get a prefix (ids already differ by seed). Returns the nodes written."""
+    units = max(1, CLIFF_NODES // NODES_PER_UNIT)
+    unique_names = {Label.REGISTERED_MODEL, Label.DATASET, Label.EXPERIMENT}
+    unique_names.add(Label.SERVING_ENVIRONMENT)
+    nodes: dict[Label, list[dict[str, Any]]] = {}
+    edges: dict[Rel, list[dict[str, Any]]] = {}
+    for unit in Generator(units, seed):
+        for label, rows in unit.nodes.items():
+            for row in rows:
+                if label in unique_names:
+                    row["name"] = f"cliff-{row['name']}"
+            nodes.setdefault(label, []).extend(rows)
+        for edge, rows in unit.edges.items():
+            edges.setdefault(edge, []).extend(rows)
+    written = sum([await bulk.load_nodes(db, label, rows) for label, rows in nodes.items()])
+    for edge, rows in edges.items():
+        await bulk.load_edges(db, edge, rows)
+    return written
+
+
+async def latency_cliff(
+    http: httpx.AsyncClient,
+    db: Database,
+    handles: Handles,
+    records: list[dict[str, Any]],
+    seed: int,
+) -> dict[str, Any]:
+    """The first trace and impact after CLIFF_NODES new nodes (bulk, through the write path),
+    and again once Neo4j's replan interval has passed, against their c1 p50."""
+    started, nodes = time.perf_counter(), await _load_new_nodes(db, seed + CLIFF_SEED_OFFSET)
+    rate = round(nodes / (time.perf_counter() - started), 1)
+    p50 = {
+        r["workload"]: r["service"]["c1"]["p50_ms"]
+        for r in records
+        if r.get("status") == "ok" and "service" in r
+    }
+    out: dict[str, Any] = {"new_nodes": nodes, "load_nodes_per_s": rate}
+    for when in ("first", "after_replan_interval"):
+        if when == "after_replan_interval":
+            await asyncio.sleep(REPLAN_WAIT_S)
+        for w in (TRACE, IMPACT_FULL):
+            started = time.perf_counter()
+            await gql(http, w, handles, 7)
+            ms = (time.perf_counter() - started) * 1000
+            base = p50.get(w.name)
+            out[f"{w.name}_{when}_ms"] = round(ms, 1)
+            out[f"{w.name}_{when}_vs_p50"] = _ratio(ms, base) if base else None
+    console.print(f"cliff: {json.dumps(out)}")
+    return out
+
+
 async def profile_slowest(
     slowest: Workload, neo4j_uri: str, db: Database, settings: Settings, handles: Handles
 ) -> dict[str, Any]:
@@ -265,10 +350,18 @@ async def main_async(args: argparse.Namespace) -> int:
             )
             handles = loaded.handles
             records, available = await _service_phase(args, target.uri, db, settings, handles)
-            results["workloads"] = records
+            results["workloads"] = [r for r in records if r["workload"] != "latency_cliff"]
+            results["latency_cliff"] = next(
+                (r for r in records if r["workload"] == "latency_cliff"), None
+            )
+            if args.workers:
+                results["workers_scaling"] = await workers_scaling(
+                    target.uri, handles, args.workers, args.requests
+                )
             if not args.skip_peers:
+                chosen = args.peers or PEERS_BY_SIZE.get(size, tuple(peers.PEERS))
                 results["peers"] = peers.run_all(
-                    dump, asdict(handles), args.peer_requests, STATE_DIR / size, console
+                    dump, asdict(handles), args.peer_requests, STATE_DIR / size, console, chosen
                 )
                 results["peer_ratios"] = report.peer_ratios(records, results["peers"])
             if not args.skip_profile:
@@ -280,6 +373,10 @@ async def main_async(args: argparse.Namespace) -> int:
                     )
         finally:
             await driver.close()
+    if not args.skip_offline_import:
+        console.print("offline import: CSV + neo4j-admin database import full (own home)")
+        results["offline_import"] = await offline_import.run_async(units, args.seed)
+        console.print(f"offline import: {results['offline_import']['nodes_per_s']:,} nodes/s")
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["wall_seconds"] = round(time.time() - started, 1)
     results["targets"] = report.targets(results)
@@ -304,6 +401,9 @@ async def _service_phase(
             # Reads, then the soak, then writes: writes change what the reads walk.
             for w in [w for w in chosen if not w.write]:
                 await _one(w, args, http, db, settings, handles, fields, records, available)
+            if not args.skip_cliff and {TRACE, IMPACT_FULL} <= set(available):
+                cliff = await latency_cliff(http, db, handles, records, args.seed)
+                records.append({"workload": "latency_cliff", "status": "ok", **cliff})
             if not args.skip_soak and available:
                 console.print(f"memory soak: {args.soak_requests:,} requests")
                 soak_result = await soak(http, svc.pid, available, handles, args.soak_requests)
@@ -348,11 +448,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--requests", type=int, default=200, help="per workload and concurrency")
     parser.add_argument("--peer-requests", type=int, default=50)
-    parser.add_argument("--soak-requests", type=int, default=10_000)
+    parser.add_argument(
+        "--soak-requests", type=int, default=100_000, help="length of the c8 memory soak"
+    )
     parser.add_argument("--only", nargs="*", help="workload names to run (default: all)")
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument("--skip-soak", action="store_true")
     parser.add_argument("--skip-profile", action="store_true")
+    parser.add_argument("--skip-cliff", action="store_true", help="no first-request-after-writes")
+    parser.add_argument("--skip-offline-import", action="store_true")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="*",
+        default=[1, 2, 4],
+        help="MODELGRAPH_WORKERS counts for the trace scaling run (none: skip it)",
+    )
+    parser.add_argument(
+        "--peers", nargs="*", choices=sorted(peers.PEERS), help="default: mlmd at large, both below"
+    )
     parser.add_argument("--tag", help="suffix of the result files (<size>-<tag>.json)")
     args = parser.parse_args(argv)
     return asyncio.run(main_async(args))

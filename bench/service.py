@@ -19,6 +19,7 @@ import httpx
 BENCH_DIR = Path(__file__).resolve().parent
 ENV_URI = "MODELGRAPH_BENCH_NEO4J_URI"
 STATE_DIR = BENCH_DIR / ".state"
+START_TIMEOUT_S = 180  # worker processes each import the app: slow on a loaded machine
 
 
 def free_port() -> int:
@@ -58,7 +59,10 @@ def neo4j_target() -> Iterator[Neo4jTarget]:
 class Service:
     """The real app (``modelgraph.app:create_app``) under uvicorn on a free 127.0.0.1 port."""
 
-    def __init__(self, neo4j_uri: str, profile_to: Path | None = None) -> None:
+    def __init__(
+        self, neo4j_uri: str, profile_to: Path | None = None, workers: int | None = None
+    ) -> None:
+        self.workers = workers  # set: `modelgraph serve` with MODELGRAPH_WORKERS=workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.neo4j_uri = neo4j_uri
@@ -67,6 +71,9 @@ class Service:
         self.log_path = STATE_DIR / f"service-{self.port}.log"
 
     def command(self) -> list[str]:
+        if self.workers is not None:
+            cli = str(Path(sys.executable).with_name("modelgraph"))
+            return [cli, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         serve = [
             "uvicorn",
             "--factory",
@@ -108,9 +115,11 @@ class Service:
             # with the first workload's timed requests instead.
             "MODELGRAPH_WARM_UP": "false",
         }
+        if self.workers is not None:
+            env["MODELGRAPH_WORKERS"] = str(self.workers)
         log = self.log_path.open("wb")
         self.proc = subprocess.Popen(self.command(), env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"service exited: {self.log_path.read_text()[-2000:]}")
@@ -119,7 +128,9 @@ class Service:
                     return self
             time.sleep(0.2)
         self.__exit__()
-        raise RuntimeError(f"service not ready in 60 s: {self.log_path.read_text()[-2000:]}")
+        raise RuntimeError(
+            f"service not ready in {START_TIMEOUT_S} s: {self.log_path.read_text()[-2000:]}"
+        )
 
     @property
     def pid(self) -> int:

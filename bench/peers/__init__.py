@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import venv
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -94,11 +95,16 @@ def run_peer(
 
 
 def run_all(
-    dump: Path, handles: dict[str, Any], requests: int, workdir: Path, console: Printer
+    dump: Path,
+    handles: dict[str, Any],
+    requests: int,
+    workdir: Path,
+    console: Printer,
+    names: Sequence[str] = tuple(PEERS),
 ) -> dict[str, Any]:
-    """Every peer's answer, keyed by peer name."""
+    """The answers of the peers ``names`` (every peer by default), keyed by peer name."""
     out: dict[str, Any] = {}
-    for name in PEERS:
+    for name in names:
         console.print(f"peer {name}: installing (first run) and loading the same lineage")
         out[name] = run_peer(name, dump, handles, requests, workdir)
         if "error" in out[name]:

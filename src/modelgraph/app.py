@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any, TypedDict
 
+import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -84,7 +85,10 @@ class ModelGraphGraphQL(GraphQL[Context, None]):
         return value
 
     def encode_json(self, data: object) -> str | bytes:
-        text = json.dumps(data, separators=(",", ":"))
+        try:
+            text: str | bytes = orjson.dumps(data)  # several times faster on lineage answers
+        except TypeError:  # an integer beyond 64 bits (a JSON scalar): the standard encoder
+            text = json.dumps(data, separators=(",", ":"))
         if len(text) <= self.max_response_bytes:
             return text
         # The last line behind the cost limit: never stream an unbounded answer.

@@ -114,7 +114,39 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
             "can reach this loopback port acts as whoever the user header names"
         )
     console.print(f"GraphiQL: http://{bind_host}:{bind_port}/graphql")
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level=settings.log_level)
+    if settings.workers == 1:
+        uvicorn.run(
+            create_app(settings), host=bind_host, port=bind_port, log_level=settings.log_level
+        )
+        return
+    _serve_workers(settings, bind_host, bind_port)
+
+
+def _serve_workers(settings: Settings, host: str, port: int) -> None:
+    """MODELGRAPH_WORKERS uvicorn worker processes, each building its app from the environment;
+    their metrics meet in PROMETHEUS_MULTIPROC_DIR (a private one unless it is set)."""
+    import shutil
+    import tempfile
+
+    own_dir = None
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        own_dir = tempfile.mkdtemp(prefix="modelgraph-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = own_dir
+    # Workers read their settings from the environment: give them the bind the flags chose.
+    os.environ["MODELGRAPH_HOST"], os.environ["MODELGRAPH_PORT"] = host, str(port)
+    console.print(f"{settings.workers} worker processes")
+    try:
+        uvicorn.run(
+            "modelgraph.app:create_app",
+            factory=True,
+            workers=settings.workers,
+            host=host,
+            port=port,
+            log_level=settings.log_level,
+        )
+    finally:
+        if own_dir is not None:
+            shutil.rmtree(own_dir, ignore_errors=True)
 
 
 @app.command("graphiql-assets")

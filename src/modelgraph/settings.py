@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     openlineage_model_namespace: str = ""
     # Most events in one POST /api/v1/lineage/batch.
     openlineage_max_batch: int = Field(default=1000, ge=1, le=100_000)
+    # `modelgraph serve` worker processes: uvicorn workers sharing nothing but Neo4j (metrics
+    # are aggregated across them through PROMETHEUS_MULTIPROC_DIR).
+    workers: int = Field(default=1, ge=1, le=64)
 
     def neo4j_auth(self) -> tuple[str, str] | None:
         """Driver auth: MODELGRAPH_NEO4J_PASSWORD, else the local server's stored password."""

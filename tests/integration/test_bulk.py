@@ -7,7 +7,7 @@ import pytest
 from modelgraph.domain.errors import NotFound
 from modelgraph.domain.graph import Label
 from modelgraph.domain.principal import SYSTEM
-from modelgraph.store import admin, bulk
+from modelgraph.store import admin, bulk, events
 from modelgraph.store.bulk import Edge, GraphBatch
 from modelgraph.store.db import Database
 from modelgraph.store.listing import ListRequest, list_page
@@ -57,3 +57,35 @@ async def test_edge_to_missing_endpoint_is_reported(db: Database) -> None:
     g.consumed(a, "no-such-execution")
     with pytest.raises(NotFound):
         await g.load(db)
+
+
+async def test_bulk_nodes_record_their_created_events_once(db: Database) -> None:
+    rows = [{"id": f"ev-{i:05d}", "name": f"m{i}"} for i in range(bulk.CHUNK + 3)]
+    assert await bulk.load_nodes(db, Label.REGISTERED_MODEL, rows) == bulk.CHUNK + 3
+    loaded = await events.since(db, 0, limit=events.MAX_PAGE)
+    head = await events.head(db)
+    assert head == bulk.CHUNK + 3  # one event per node, gap-free across both chunks
+    assert {e.type for e in loaded} == {"registered_model.created"}
+    first = loaded[0]
+    assert (first.entity_id, first.entity_kind, first.principal) == (
+        "ev-00000",
+        "RegisteredModel",
+        "modelgraph",
+    )
+    assert first.payload == {"name": "m0"} and first.scope_ids == ["ev-00000"]
+    # A reload changes nothing, so it records nothing; a new node in a mixed chunk records one.
+    more = [*rows[:10], {"id": "ev-new", "name": "fresh"}]
+    assert await bulk.load_nodes(db, Label.REGISTERED_MODEL, more) == 11
+    assert await events.head(db) == head + 1
+    [latest] = await events.since(db, head)
+    assert latest.entity_id == "ev-new"
+
+
+async def test_graph_batch_children_name_their_parent_in_the_event_scope(db: Database) -> None:
+    g = GraphBatch()
+    model = g.node(Label.REGISTERED_MODEL, "m")
+    version = g.node(Label.MODEL_VERSION, "v1", parent=model)
+    await g.load(db)
+    recorded = {e.entity_id: e for e in await events.for_entities(db, [model, version])}
+    assert recorded[version].type == "model_version.created"
+    assert recorded[version].scope_ids == [version, model]

@@ -45,6 +45,20 @@ EXECUTED_ELSEWHERE = {
 # Where a parameter name means something else in one query.
 OVERRIDES: dict[str, dict[str, Any]] = {
     "bench/terminate_transactions": {"ids": ["neo4j-transaction-999999999"]},
+    # One new node, so the batched event fragment runs too (rolled back).
+    "bulk/nodes": {
+        "kind": "Dataset",
+        "rows": [{"id": "test-cypher-files-bulk", "name": "bulk"}],
+        "events": [
+            {
+                "type": "entity.created",
+                "entityId": "test-cypher-files-bulk",
+                "entityKind": "Dataset",
+                "scopeIds": ["test-cypher-files-bulk"],
+                "payload": "{}",
+            }
+        ],
+    },
 }
 
 
@@ -212,6 +226,8 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
         "dataset": "churn-features",
         "field": "tenure",
         "first": 10,
+        # bulk loading: the events of a chunk's new nodes
+        "events": [],
     }
 
 

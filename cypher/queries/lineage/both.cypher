@@ -1,6 +1,8 @@
 // Lineage in both directions: the upstream and the downstream pattern (upstream.cypher,
 // downstream.cypher) from the same starts; a node reached both ways keeps its shorter path.
 // Bounded at {{bound}} hops; how a walk works: lineage/_step.cypher.
+// replan=skip: a warm plan survives statistics drift (no first-request cliff after bulk writes).
+CYPHER replan=skip
 {{> lineage/_starts}}
   CALL (root, starts, prefix) {
     UNWIND starts AS s

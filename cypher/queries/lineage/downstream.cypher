@@ -1,6 +1,8 @@
 // Downstream lineage (impact) of one entity: everything that depends on it, following
 // CONSUMED_BY|PRODUCED|DEPLOYED_AS edges forwards.
 // Bounded at {{bound}} hops; how a walk works: lineage/_step.cypher.
+// replan=skip: a warm plan survives statistics drift (no first-request cliff after bulk writes).
+CYPHER replan=skip
 {{> lineage/_starts}}
   CALL (root, starts, prefix) {
     UNWIND starts AS s

@@ -1,6 +1,8 @@
 // Impact counts per kind without payload (dashboards): the downstream.cypher traversal, counted.
 // Searches at most {{bound}} hops (bounds as for downstream); no node cap, since nothing but
 // counts is returned. Time: nodes created after $createdMax did not exist yet.
+// replan=skip: a warm plan survives statistics drift (no first-request cliff after bulk writes).
+CYPHER replan=skip
 {{> lineage/_starts}}
   CALL (root, starts, prefix) {
     UNWIND starts AS s

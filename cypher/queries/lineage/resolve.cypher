@@ -3,6 +3,8 @@
 // $asOf; the store passes the largest Long for "now", so the open assignment answers). Readings a
 // ref does not have come as '' (matches no name): parameters keep one type, so one cached plan.
 // rank 0 = id match, which wins over name matches.
+// replan=skip: a warm plan survives statistics drift (no first-request cliff after bulk writes).
+CYPHER replan=skip
 CALL () {
   MATCH (n:Entity {id: $ref})
   RETURN n, 0 AS rank

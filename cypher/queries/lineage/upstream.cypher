@@ -1,6 +1,8 @@
 // Upstream lineage of one entity: everything it came from, following CONSUMED_BY|PRODUCED edges
 // backwards (plus the DEPLOYED_AS hop into a Deployment).
 // Bounded at {{bound}} hops; how a walk works: lineage/_step.cypher.
+// replan=skip: a warm plan survives statistics drift (no first-request cliff after bulk writes).
+CYPHER replan=skip
 {{> lineage/_starts}}
   CALL (root, starts, prefix) {
     UNWIND starts AS s

@@ -81,3 +81,22 @@ def load(path: Path, home: Path | None = None) -> None:
             f"--from-path={tmp}",
             "--overwrite-destination=true",
         )
+
+
+def import_csv(nodes: list[Path], relationships: list[Path], home: Path | None = None) -> None:
+    """Build the stopped local database offline from CSV files (``neo4j-admin database import
+    full``, headers in each file), replacing what it held; the bulk path for initial migrations."""
+    server = _stopped_server(home)
+    server.data_dir.mkdir(parents=True, exist_ok=True)
+    server.logs_dir.mkdir(parents=True, exist_ok=True)
+    _admin(
+        server,
+        "database",
+        "import",
+        "full",
+        DATABASE,
+        *(f"--nodes={p.absolute()}" for p in nodes),
+        *(f"--relationships={p.absolute()}" for p in relationships),
+        "--overwrite-destination=true",
+        f"--report-file={server.logs_dir / 'import.report'}",  # not into the working directory
+    )

@@ -4,6 +4,8 @@ Used by test factories and the benchmark generator: ``UNWIND $rows`` statements 
 :data:`CHUNK` rows, each chunk in its own write transaction so a million rows never make one
 huge transaction. Endpoints are matched by ``id`` through the unique ``:Entity(id)`` index.
 Every statement is idempotent (MERGE on ids / natural keys), so a reload changes nothing.
+Each node a chunk creates records its created event (store/events.py) in the chunk's own
+transaction, batched in the same statement: a reloaded node records none.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from modelgraph.domain import events as event_types
 from modelgraph.domain.errors import Invalid, NotFound
-from modelgraph.domain.graph import PARENTS, Label, Rel, check_name, stamp_new
+from modelgraph.domain.graph import PARENTS, Label, Rel, actor_id, check_name, stamp_new
 from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import SYSTEM, Principal
 from modelgraph.domain.registry import Stage
-from modelgraph.store import access
+from modelgraph.store import access, events
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database
 
@@ -60,13 +63,20 @@ async def _load(
     name: str,
     text: LiteralString,
     rows: Sequence[Mapping[str, Any]],
+    per_row: Sequence[Mapping[str, Any]] | None = None,
     **params: Any,
 ) -> int:
+    """Write ``rows`` chunk by chunk; ``per_row[i]`` (the events of row i) goes with its chunk."""
     written = 0
-    for part in chunks(rows):
+    for start, part in enumerate(chunks(rows)):
+        extra = {}
+        if per_row is not None:
+            extra["events"] = list(per_row[start * CHUNK : start * CHUNK + len(part)])
 
-        async def work(tx: AsyncManagedTransaction, part: list[dict[str, Any]] = part) -> int:
-            row = await db.fetch_one(tx, name, text, rows=part, **params)
+        async def work(
+            tx: AsyncManagedTransaction, part: list[dict[str, Any]] = part, extra: Any = extra
+        ) -> int:
+            row = await db.fetch_one(tx, name, text, rows=part, **extra, **params)
             return int(row["written"]) if row else 0
 
         count = await db.write(work)
@@ -84,12 +94,34 @@ async def load_nodes(
     are stamped as :func:`domain.graph.stamp_new` does, and each new node gets its Kubeflow id."""
     at = now_ms()
     stamped = []
+    created = event_types.created_event(kind).value
+    recorded = []
     for row in rows:
         if not row.get("id"):
             raise Invalid("every node row needs an id", field="id")
         check_name(row.get("name"))
-        stamped.append({**stamp_new(kind, str(row["id"]), at, actor), **row})
-    written = await _load(db, "bulk/nodes", _NODES, stamped, kind=kind.value)
+        full = {**stamp_new(kind, str(row["id"]), at, actor), **row}
+        stamped.append(full)
+        # The payload create_tx records for the same change.
+        recorded.append(
+            {
+                "type": created,
+                "entityId": full["id"],
+                "entityKind": kind.value,
+                "scopeIds": events.scope_of(full),
+                "payload": events.encode_payload({"name": full.get("name")}),
+            }
+        )
+    written = await _load(
+        db,
+        "bulk/nodes",
+        _NODES,
+        stamped,
+        recorded,
+        kind=kind.value,
+        principal=actor_id(actor),
+        at=at,
+    )
     if kind.value in access.SCOPED_KINDS:
         # Bulk rows carry no grants: mark them restricted, as the read rule sees them.
         await access.sync_restricted_all(db)

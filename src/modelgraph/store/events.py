@@ -90,6 +90,14 @@ def scope_of(entity: Mapping[str, Any], extra: Iterable[str] = ()) -> list[str]:
     return ids
 
 
+def encode_payload(payload: Mapping[str, Any] | None) -> str:
+    """The stored JSON text of an event payload; INVALID_ARGUMENT over the size limit."""
+    body = json.dumps(dict(payload or {}), separators=(",", ":"), sort_keys=True, default=str)
+    if len(body.encode()) > MAX_PAYLOAD_BYTES:
+        raise Invalid(f"event payload larger than {MAX_PAYLOAD_BYTES} bytes")
+    return body
+
+
 async def record(
     tx: AsyncManagedTransaction,
     type: EventType,
@@ -104,9 +112,7 @@ async def record(
 
     ``entity`` is the changed node (needs ``id`` and ``kind``; ``parentId`` widens the scope).
     """
-    body = json.dumps(dict(payload or {}), separators=(",", ":"), sort_keys=True, default=str)
-    if len(body.encode()) > MAX_PAYLOAD_BYTES:
-        raise Invalid(f"event payload larger than {MAX_PAYLOAD_BYTES} bytes")
+    body = encode_payload(payload)
     count_round_trip("events/record")
     result = await tx.run(
         _RECORD,
