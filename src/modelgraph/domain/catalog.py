@@ -111,9 +111,9 @@ COMMON: tuple[Prop, ...] = (
     _enum("state", State, required=True, default=State.LIVE, writable=False),
     Prop("created_at", Shape.TIMESTAMP, required=True, writable=False),
     Prop("updated_at", Shape.TIMESTAMP, required=True, writable=False),
-    Prop("tags", Shape.STRINGS, required=True, default=(), input_doc="Replaces all tags."),
     Prop("description"),
     Prop("external_id"),
+    Prop("tags", Shape.STRINGS, required=True, default=(), input_doc="Replaces all tags."),
     Prop("author", doc="Who created it.", writable=False),
     Prop("updated_by", doc="Who changed it last.", writable=False),
     Prop(
@@ -241,14 +241,14 @@ KINDS: dict[Label, tuple[Prop, ...]] = {
     ),
 }
 
-_ALL = COMMON + tuple(p for props in KINDS.values() for p in props)
+ALL = COMMON + tuple(p for props in KINDS.values() for p in props)
 # Value checks of filters, by node property (the same property means the same thing everywhere).
-LIST_PROPS = frozenset(p.prop for p in _ALL if p.shape is Shape.STRINGS)
-NUMBER_PROPS = frozenset(p.prop for p in _ALL if p.shape in NUMERIC)
-BOOL_PROPS = frozenset(p.prop for p in _ALL if p.shape is Shape.BOOL)
+LIST_PROPS = frozenset(p.prop for p in ALL if p.shape is Shape.STRINGS)
+NUMBER_PROPS = frozenset(p.prop for p in ALL if p.shape in NUMERIC)
+BOOL_PROPS = frozenset(p.prop for p in ALL if p.shape is Shape.BOOL)
 ENUM_PROPS: dict[str, frozenset[str]] = {
-    prop: frozenset(v.value for p in _ALL if p.prop == prop and p.enum for v in p.enum)
-    for prop in {p.prop for p in _ALL if p.enum is not None}
+    prop: frozenset(v.value for p in ALL if p.prop == prop and p.enum for v in p.enum)
+    for prop in {p.prop for p in ALL if p.enum is not None}
 }
 # Numbers a client writes are sizes, counts, durations or times: negative is a mistake.
-NON_NEGATIVE = frozenset(p.name for p in _ALL if p.shape in NUMERIC and p.writable)
+NON_NEGATIVE = frozenset(p.name for p in ALL if p.shape in NUMERIC and p.writable)

@@ -32,7 +32,7 @@ async def _list(
     info: Info,
     kind: Label,
     cls: type[E],
-    flt: f.FilterInput | None,
+    flt: f.FilterConditions | None,
     order_by: OrderBy | None,
     first: int,
     after: str | None,
