@@ -7,6 +7,7 @@ is one line here plus `make schema`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
@@ -48,6 +49,14 @@ STRUCTURED = frozenset(
 )
 
 
+PARENT_ID = "parentId"  # the parent's id on every child kind (domain/graph.py PARENTS)
+
+
+def snake(name: str) -> str:
+    """``RegisteredModel`` -> ``registered_model``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 def camel(name: str) -> str:
     """``model_size_bytes`` -> ``modelSizeBytes`` (GraphQL field and node property names)."""
     head, *rest = name.split("_")
@@ -82,7 +91,7 @@ class Prop:
 
 
 def _parent(name: str) -> Prop:
-    return Prop(name, Shape.ID, stored_as="parentId", writable=False)
+    return Prop(name, Shape.ID, stored_as=PARENT_ID, writable=False)
 
 
 def _enum(name: str, enum: type[Enum], **kw: Any) -> Prop:

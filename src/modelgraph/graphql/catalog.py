@@ -7,6 +7,7 @@ the catalogue through :func:`derive`, so a kind's fields are written once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from inspect import Parameter, Signature
 from typing import Any, Optional, TypeVar
 
 import strawberry
@@ -22,6 +23,7 @@ from modelgraph.domain.registry import (
     Stage,
     TuningMethod,
 )
+from modelgraph.graphql.context import Info
 from modelgraph.graphql.scalars import Long, Timestamp
 
 T = TypeVar("T")
@@ -50,10 +52,15 @@ Injected = tuple[str, Any, Any]
 _NONE = object()
 
 
+def optional(annotation: Any) -> Any:
+    """``annotation | None``, built at run time for a derived field."""
+    return Optional[annotation]  # noqa: UP045 (a value, not a hint)
+
+
 def scalar_type(p: Prop, required: bool) -> Any:
     """The Python annotation of a scalar-shaped field (its strawberry enum for ENUM)."""
     base = p.enum if p.shape is Shape.ENUM else _SCALARS[p.shape]
-    return base if required else Optional[base]  # noqa: UP045 (a runtime type, not a hint)
+    return base if required else optional(base)
 
 
 def described(doc: str | None, default: Any = _NONE) -> Any:
@@ -84,3 +91,18 @@ def derive(fields: Iterable[Injected]) -> Callable[[type[T]], type[T]]:
         return cls
 
     return apply
+
+
+def signed(fn: Callable[..., Any], args: Iterable[tuple[str, Any, Any]], returns: Any) -> Any:
+    """``fn(self, info, **args)`` with the signature strawberry reads: (name, type, default)."""
+    params = [Parameter("self", Parameter.POSITIONAL_OR_KEYWORD)]
+    params.append(Parameter("info", Parameter.POSITIONAL_OR_KEYWORD, annotation=Info))
+    for name, annotation, default in args:
+        kw: dict[str, Any] = {} if default is _NONE else {"default": default}
+        params.append(Parameter(name, Parameter.KEYWORD_ONLY, annotation=annotation, **kw))
+    fn.__signature__ = Signature(params, return_annotation=returns)  # type: ignore[attr-defined]
+    fn.__annotations__ = {p.name: p.annotation for p in params[1:]} | {"return": returns}
+    return fn
+
+
+REQUIRED = _NONE  # the default of an argument without one

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import strawberry
 
@@ -30,12 +30,12 @@ from modelgraph.domain.graph import (
     check_key,
     check_scalar,
 )
-from modelgraph.graphql.catalog import Injected, derive
+from modelgraph.graphql.catalog import Injected, derive, optional
 from modelgraph.graphql.scalars import JSON
 from modelgraph.store.listing import And, Filter, Not, Op, Or, Predicate, like_to_regex
 
 MAX_IN_VALUES = 1000
-T = TypeVar("T")
+F = TypeVar("F", bound="FilterConditions")
 
 
 @strawberry.enum(description="Comparison operators of list filters.")
@@ -82,6 +82,10 @@ class FilterConditions:
         field: Enum | None
 
 
+# The filter input of each kind, for the list fields (graphql/registry.py).
+FILTERS: dict[Label, type[FilterConditions]] = {}
+
+
 def field_enum(kind: Label) -> type[Enum]:
     """The filterable fields of ``kind`` (catalogue fields with a scalar shape)."""
     members = {p.name.upper(): p.prop for p in COMMON + KINDS[kind] if p.in_filter}
@@ -89,18 +93,19 @@ def field_enum(kind: Label) -> type[Enum]:
     return strawberry.enum(enum, description=f"Filterable fields of {kind.value}.")
 
 
-def kind_filter(kind: Label, fields: type[Enum]) -> Callable[[type[T]], type[T]]:
+def kind_filter(kind: Label, fields: type[Enum]) -> Callable[[type[F]], type[F]]:
     """The filter input of ``kind``: the common conditions, and / or / not of itself, a field."""
 
-    def apply(cls: type[T]) -> type[T]:
+    def apply(cls: type[F]) -> type[F]:
         tree: list[Injected] = [
-            ("and_", Optional[list[cls]], strawberry.field(name="and", default=None)),  # type: ignore[valid-type]  # noqa: UP045
-            ("or_", Optional[list[cls]], strawberry.field(name="or", default=None)),  # type: ignore[valid-type]  # noqa: UP045
-            ("not_", Optional[cls], strawberry.field(name="not", default=None)),  # noqa: UP045
-            ("field", Optional[fields], None),  # noqa: UP045
+            ("and_", optional(list[cls]), strawberry.field(name="and", default=None)),  # type: ignore[valid-type]
+            ("or_", optional(list[cls]), strawberry.field(name="or", default=None)),  # type: ignore[valid-type]
+            ("not_", optional(cls), strawberry.field(name="not", default=None)),
+            ("field", optional(fields), None),
         ]
         description = f"A filter on {kind.value} lists: one condition, or and / or / not."
-        return strawberry.input(derive(tree)(cls), description=description)
+        FILTERS[kind] = strawberry.input(derive(tree)(cls), description=description)
+        return cls
 
     return apply
 

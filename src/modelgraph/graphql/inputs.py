@@ -11,7 +11,7 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable
 from enum import Enum
-from typing import Any, Optional, TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -27,7 +27,7 @@ from modelgraph.domain.graph import (
     check_scalar,
     encode_json,
 )
-from modelgraph.graphql.catalog import Injected, derive, described, scalar_type
+from modelgraph.graphql.catalog import Injected, derive, described, optional, scalar_type
 from modelgraph.graphql.scalars import JSON, Long, Timestamp
 from modelgraph.graphql.values import TypedValueInput, to_properties
 from modelgraph.store.entities import check_tags
@@ -71,7 +71,7 @@ def _input_fields(props: Iterable[Prop]) -> list[Injected]:
     return [
         (
             p.name,
-            Optional[_STRUCTURED_INPUTS.get(p.shape) or scalar_type(p, True)],  # noqa: UP045
+            optional(_STRUCTURED_INPUTS.get(p.shape) or scalar_type(p, True)),
             described(p.input_doc or p.doc, None),
         )
         for p in props
@@ -79,15 +79,26 @@ def _input_fields(props: Iterable[Prop]) -> list[Injected]:
     ]
 
 
+# Each kind's Update and Create input, for the mutations (graphql/registry.py).
+UPDATES: dict[Label, type[Any]] = {}
+CREATES: dict[Label, type[Any]] = {}
+
+
 def update_input(kind: Label | None) -> Callable[[type[T]], type[T]]:
-    """The Update input of ``kind`` (None: the common fields every kind's input starts with)."""
+    """The Update input of ``kind``, and its Create input with a required ``name``; None: the
+    common fields every kind's input starts with."""
     fields = _input_fields(COMMON if kind is None else KINDS[kind])
-    return lambda cls: strawberry.input(derive(fields)(cls))
 
+    def apply(cls: type[T]) -> type[T]:
+        derived = strawberry.input(derive(fields)(cls))
+        if kind is not None:
+            UPDATES[kind] = derived
+            name = f"{kind.value}Create"
+            create = type(name, (derived,), {"__module__": __name__, "__qualname__": name})
+            CREATES[kind] = strawberry.input(derive([("name", str, strawberry.field())])(create))
+        return derived
 
-def create_input(cls: type[T]) -> type[T]:
-    """A Create input: its Update input with a required ``name``."""
-    return strawberry.input(derive([("name", str, strawberry.field())])(cls))
+    return apply
 
 
 @update_input(None)
@@ -95,13 +106,9 @@ class EntityUpdate:
     pass
 
 
+# Named here because other inputs and mutations use them; every other kind's are made below.
 @update_input(Label.REGISTERED_MODEL)
 class RegisteredModelUpdate(EntityUpdate):
-    pass
-
-
-@create_input
-class RegisteredModelCreate(RegisteredModelUpdate):
     pass
 
 
@@ -110,48 +117,8 @@ class ModelVersionUpdate(EntityUpdate):
     pass
 
 
-@create_input
-class ModelVersionCreate(ModelVersionUpdate):
-    pass
-
-
 @update_input(Label.MODEL_ARTIFACT)
 class ModelArtifactUpdate(EntityUpdate):
-    pass
-
-
-@create_input
-class ModelArtifactCreate(ModelArtifactUpdate):
-    pass
-
-
-@update_input(Label.DOC_ARTIFACT)
-class DocArtifactUpdate(EntityUpdate):
-    pass
-
-
-@create_input
-class DocArtifactCreate(DocArtifactUpdate):
-    pass
-
-
-@update_input(Label.DATASET)
-class DatasetUpdate(EntityUpdate):
-    pass
-
-
-@create_input
-class DatasetCreate(DatasetUpdate):
-    pass
-
-
-@update_input(Label.DATASET_VERSION)
-class DatasetVersionUpdate(EntityUpdate):
-    pass
-
-
-@create_input
-class DatasetVersionCreate(DatasetVersionUpdate):
     pass
 
 
@@ -160,39 +127,16 @@ class ExecutionUpdate(EntityUpdate):
     pass
 
 
-@create_input
-class ExecutionCreate(ExecutionUpdate):
-    pass
-
-
-@update_input(Label.EXPERIMENT)
-class ExperimentUpdate(EntityUpdate):
-    pass
-
-
-@create_input
-class ExperimentCreate(ExperimentUpdate):
-    pass
-
-
-@update_input(Label.SERVING_ENVIRONMENT)
-class ServingEnvironmentUpdate(EntityUpdate):
-    pass
-
-
-@create_input
-class ServingEnvironmentCreate(ServingEnvironmentUpdate):
-    pass
-
-
 @update_input(Label.DEPLOYMENT)
 class DeploymentUpdate(EntityUpdate):
     pass
 
 
-@create_input
-class DeploymentCreate(DeploymentUpdate):
-    pass
+for _kind in KINDS.keys() - UPDATES.keys():
+    _name = f"{_kind.value}Update"
+    update_input(_kind)(
+        type(_name, (EntityUpdate,), {"__module__": __name__, "__qualname__": _name})
+    )
 
 
 @strawberry.input(

@@ -15,7 +15,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 
 import strawberry
 
-from modelgraph.domain.catalog import COMMON, KINDS, STRUCTURED, Prop, Shape
+from modelgraph.domain.catalog import COMMON, KINDS, PARENT_ID, STRUCTURED, Prop, Shape
 from modelgraph.domain.graph import ENV_PREFIX, METRIC_PREFIX, Label, decode_prefixed
 from modelgraph.domain.registry import ExecutionType, Stage
 from modelgraph.graphql import lineage_links as ll
@@ -123,15 +123,34 @@ def _metrics(props: Record) -> list[Metric]:
     return [Metric(key=k, value=v) for k, v in decode_prefixed(props, METRIC_PREFIX).items()]
 
 
-async def _metric_history(info: Info, owner_id: str, key: str | None) -> list[MetricPoint]:
-    points = await loaders.metric_points(info).load(owner_id)
-    return [
-        MetricPoint(
-            key=p["key"], value=p["value"], step=p.get("step"), timestamp=p.get("timestamp")
+def _metric_history() -> Any:
+    async def metric_history(
+        self: Entity, info: Info, key: str | None = None, first: First = NESTED_PAGE
+    ) -> list[MetricPoint]:
+        points = await loaders.metric_points(info).load(self.id)
+        return nested_page(
+            [
+                MetricPoint(
+                    key=p["key"], value=p["value"], step=p.get("step"), timestamp=p.get("timestamp")
+                )
+                for p in points
+                if key is None or p["key"] == key
+            ],
+            first,
         )
-        for p in points
-        if key is None or p["key"] == key
-    ]
+
+    description = "Metric history (all keys, or one), ordered by step."
+    return strawberry.field(resolver=metric_history, description=description)
+
+
+def _runs(link: ll.Link, description: str) -> Any:
+    """A list of the runs linked to an entity (its producers or consumers), oldest first."""
+
+    async def runs(self: Entity, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
+        rows = await ll.link(info, link).load(self.id)
+        return nested_page([Execution.from_node(r) for r in rows], first)
+
+    return strawberry.field(resolver=runs, description=description)
 
 
 def _features(props: Record) -> list[Feature]:
@@ -218,7 +237,7 @@ class Entity:
         return cls(id=props["id"], _props=dict(props), **kwargs)
 
     async def _parent(self, info: Info, via: str) -> Record | None:
-        parent_id = self._props.get("parentId")
+        parent_id = self._props.get(PARENT_ID)
         return await loaders.node(info, via).load(parent_id) if parent_id else None
 
 
@@ -328,11 +347,7 @@ class DeploymentRecord:
 
 @kind_type(Label.MODEL_VERSION, "One version of a model.")
 class ModelVersion(Entity):
-    @strawberry.field(description="Metric history (all keys, or one), ordered by step.")
-    async def metric_history(
-        self, info: Info, key: str | None = None, first: First = NESTED_PAGE
-    ) -> list[MetricPoint]:
-        return nested_page(await _metric_history(info, self.id, key), first)
+    metric_history = _metric_history()
 
     @strawberry.field
     async def model(self, info: Info) -> RegisteredModel | None:
@@ -382,10 +397,7 @@ class ModelVersion(Entity):
         )
 
     # lineage fields: graphql/lineage.py
-    @strawberry.field(description="Runs that produced it, oldest first.")
-    async def produced_by(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.PRODUCERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
+    produced_by = _runs(ll.Link.PRODUCERS, "Runs that produced it, oldest first.")
 
     @strawberry.field(description="The latest TRAINING run that produced it (else the latest run).")
     async def trained_by(self, info: Info) -> Execution | None:
@@ -400,24 +412,15 @@ class ModelVersion(Entity):
         rows = await ll.link(info, ll.Link.CONSUMED_DATASETS).load(self.id)
         return nested_page([DatasetVersion.from_node(r) for r in rows], first)
 
-    @strawberry.field(description="Runs that consumed it (any role), oldest first.")
-    async def consumers(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.CONSUMERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
+    consumers = _runs(ll.Link.CONSUMERS, "Runs that consumed it (any role), oldest first.")
 
 
 @kind_type(Label.MODEL_ARTIFACT, "A stored model file: where it is and what format.")
 class ModelArtifact(Entity):
     # lineage fields: graphql/lineage.py
-    @strawberry.field(description="Runs that produced it, oldest first.")
-    async def produced_by(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.PRODUCERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
+    produced_by = _runs(ll.Link.PRODUCERS, "Runs that produced it, oldest first.")
 
-    @strawberry.field(description="Runs that consumed it (any role), oldest first.")
-    async def consumers(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.CONSUMERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
+    consumers = _runs(ll.Link.CONSUMERS, "Runs that consumed it (any role), oldest first.")
 
 
 @kind_type(Label.DOC_ARTIFACT, "A documentation artifact (model card, report) of a version.")
@@ -436,10 +439,9 @@ class Dataset(Entity):
         return nested_page([DatasetVersion.from_node(r) for r in rows], first)
 
     # lineage fields: graphql/lineage.py
-    @strawberry.field(description="Runs that consumed any of its versions, oldest first.")
-    async def consumers(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.DATASET_CONSUMERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
+    consumers = _runs(
+        ll.Link.DATASET_CONSUMERS, "Runs that consumed any of its versions, oldest first."
+    )
 
 
 @kind_type(Label.DATASET_VERSION, "One version of a dataset: location, size and features.")
@@ -449,24 +451,14 @@ class DatasetVersion(Entity):
         return _build(Dataset, await self._parent(info, "DatasetVersion.dataset"))
 
     # lineage fields: graphql/lineage.py
-    @strawberry.field(description="Runs that produced it, oldest first.")
-    async def produced_by(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.PRODUCERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
+    produced_by = _runs(ll.Link.PRODUCERS, "Runs that produced it, oldest first.")
 
-    @strawberry.field(description="Runs that consumed it (any role), oldest first.")
-    async def consumers(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.CONSUMERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
+    consumers = _runs(ll.Link.CONSUMERS, "Runs that consumed it (any role), oldest first.")
 
 
 @kind_type(Label.EXECUTION, "A run: preprocessing, feature engineering, training, tuning, ...")
 class Execution(Entity):
-    @strawberry.field(description="Metric history (all keys, or one), ordered by step.")
-    async def metric_history(
-        self, info: Info, key: str | None = None, first: First = NESTED_PAGE
-    ) -> list[MetricPoint]:
-        return nested_page(await _metric_history(info, self.id, key), first)
+    metric_history = _metric_history()
 
     @strawberry.field
     async def experiment(self, info: Info) -> Experiment | None:
