@@ -7,9 +7,8 @@ Property names come from the enums (or from validated typed-map keys), never fro
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from enum import Enum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
@@ -35,7 +34,6 @@ from modelgraph.graphql.scalars import JSON
 from modelgraph.store.listing import And, Filter, Not, Op, Or, Predicate, like_to_regex
 
 MAX_IN_VALUES = 1000
-F = TypeVar("F", bound="FilterConditions")
 
 
 @strawberry.enum(description="Comparison operators of list filters.")
@@ -82,112 +80,36 @@ class FilterConditions:
         field: Enum | None
 
 
-# The filter input of each kind, for the list fields (graphql/registry.py).
-FILTERS: dict[Label, type[FilterConditions]] = {}
-
-
-def field_enum(kind: Label) -> type[Enum]:
+def _field_enum(kind: Label) -> type[Enum]:
     """The filterable fields of ``kind`` (catalogue fields with a scalar shape)."""
     members = {p.name.upper(): p.prop for p in COMMON + KINDS[kind] if p.in_filter}
     enum = Enum(f"{kind.value}Field", members)  # type: ignore[misc]
     return strawberry.enum(enum, description=f"Filterable fields of {kind.value}.")
 
 
-def kind_filter(kind: Label, fields: type[Enum]) -> Callable[[type[F]], type[F]]:
+def _kind_filter(kind: Label, fields: type[Enum]) -> type[FilterConditions]:
     """The filter input of ``kind``: the common conditions, and / or / not of itself, a field."""
-
-    def apply(cls: type[F]) -> type[F]:
-        tree: list[Injected] = [
-            ("and_", optional(list[cls]), strawberry.field(name="and", default=None)),  # type: ignore[valid-type]
-            ("or_", optional(list[cls]), strawberry.field(name="or", default=None)),  # type: ignore[valid-type]
-            ("not_", optional(cls), strawberry.field(name="not", default=None)),
-            ("field", optional(fields), None),
-        ]
-        description = f"A filter on {kind.value} lists: one condition, or and / or / not."
-        FILTERS[kind] = strawberry.input(derive(tree)(cls), description=description)
-        return cls
-
-    return apply
+    name = f"{kind.value}Filter"
+    cls = type(name, (FilterConditions,), {"__module__": __name__, "__qualname__": name})
+    tree: list[Injected] = [
+        ("and_", optional(list[cls]), strawberry.field(name="and", default=None)),  # type: ignore[valid-type]
+        ("or_", optional(list[cls]), strawberry.field(name="or", default=None)),  # type: ignore[valid-type]
+        ("not_", optional(cls), strawberry.field(name="not", default=None)),
+        ("field", optional(fields), None),
+    ]
+    description = f"A filter on {kind.value} lists: one condition, or and / or / not."
+    return strawberry.input(derive(tree)(cls), description=description)
 
 
-RegisteredModelField = field_enum(Label.REGISTERED_MODEL)
-
-
-@kind_filter(Label.REGISTERED_MODEL, RegisteredModelField)
-class RegisteredModelFilter(FilterConditions):
-    pass
-
-
-ModelVersionField = field_enum(Label.MODEL_VERSION)
-
-
-@kind_filter(Label.MODEL_VERSION, ModelVersionField)
-class ModelVersionFilter(FilterConditions):
-    pass
-
-
-ModelArtifactField = field_enum(Label.MODEL_ARTIFACT)
-
-
-@kind_filter(Label.MODEL_ARTIFACT, ModelArtifactField)
-class ModelArtifactFilter(FilterConditions):
-    pass
-
-
-DocArtifactField = field_enum(Label.DOC_ARTIFACT)
-
-
-@kind_filter(Label.DOC_ARTIFACT, DocArtifactField)
-class DocArtifactFilter(FilterConditions):
-    pass
-
-
-DatasetField = field_enum(Label.DATASET)
-
-
-@kind_filter(Label.DATASET, DatasetField)
-class DatasetFilter(FilterConditions):
-    pass
-
-
-DatasetVersionField = field_enum(Label.DATASET_VERSION)
-
-
-@kind_filter(Label.DATASET_VERSION, DatasetVersionField)
-class DatasetVersionFilter(FilterConditions):
-    pass
-
-
-ExecutionField = field_enum(Label.EXECUTION)
-
-
-@kind_filter(Label.EXECUTION, ExecutionField)
-class ExecutionFilter(FilterConditions):
-    pass
-
-
-ExperimentField = field_enum(Label.EXPERIMENT)
-
-
-@kind_filter(Label.EXPERIMENT, ExperimentField)
-class ExperimentFilter(FilterConditions):
-    pass
-
-
-ServingEnvironmentField = field_enum(Label.SERVING_ENVIRONMENT)
-
-
-@kind_filter(Label.SERVING_ENVIRONMENT, ServingEnvironmentField)
-class ServingEnvironmentFilter(FilterConditions):
-    pass
-
-
-DeploymentField = field_enum(Label.DEPLOYMENT)
-
-
-@kind_filter(Label.DEPLOYMENT, DeploymentField)
-class DeploymentFilter(FilterConditions):
-    pass
+# The field enum and filter input of each kind; the list fields use them (graphql/registry.py).
+FIELDS = {kind: _field_enum(kind) for kind in KINDS}
+FILTERS = {kind: _kind_filter(kind, FIELDS[kind]) for kind in KINDS}
+# Named for callers that build filters in Python (tests/unit/test_registry_filters.py).
+RegisteredModelFilter, RegisteredModelField = (
+    FILTERS[Label.REGISTERED_MODEL],
+    FIELDS[Label.REGISTERED_MODEL],
+)
+ModelVersionFilter, ModelVersionField = FILTERS[Label.MODEL_VERSION], FIELDS[Label.MODEL_VERSION]
 
 
 def _scalar(value: Any, field: str) -> Any:
