@@ -119,3 +119,15 @@ def test_a_new_model_version_property_is_one_catalogue_line() -> None:
     ), added
     assert got["props"] == {"carbonGrams": 3.5}
     assert got["refused"] == "carbonGrams must not be negative"
+
+
+def test_catalogue_fields_resolve_without_awaiting() -> None:
+    from modelgraph.graphql.types import TYPE_BY_KIND
+
+    for kind, cls in TYPE_BY_KIND.items():
+        names = {p.name for p in _kind_props(kind) if p.output}
+        fields = cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+        assert names <= {f.python_name for f in fields}
+        for f in fields:
+            if f.python_name in names and f.base_resolver is not None:
+                assert not f.base_resolver.is_async, (kind, f.python_name)
