@@ -18,7 +18,6 @@ PREFIXES = (
 )
 # Files other engineers own this round; each literal is listed so that new ones still fail.
 KNOWN = {
-    "graphql/types.py": ["ModelVersion", "ModelArtifact", "DocArtifact", "Execution", "Deployment"],
     "store/lineage.py": ["DEPLOYED_AS"],
 }
 

@@ -1,4 +1,5 @@
-"""List filters: per-kind field enums and AND / OR / NOT inputs, turned into store.listing trees.
+"""List filters: per-kind field enums (from the kind catalogue) and AND / OR / NOT inputs, turned
+into store.listing trees.
 
 Property names come from the enums (or from validated typed-map keys), never from free text.
 """
@@ -7,56 +8,32 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
-from modelgraph.domain import registry
+from modelgraph.domain.catalog import (
+    BOOL_PROPS,
+    COMMON,
+    ENUM_PROPS,
+    KINDS,
+    LIST_PROPS,
+    NUMBER_PROPS,
+)
 from modelgraph.domain.errors import Invalid
 from modelgraph.domain.graph import (
     ENV_PREFIX,
     METRIC_PREFIX,
     Family,
-    State,
+    Label,
     check_key,
     check_scalar,
 )
+from modelgraph.graphql.catalog import Injected, derive, optional
 from modelgraph.graphql.scalars import JSON
 from modelgraph.store.listing import And, Filter, Not, Op, Or, Predicate, like_to_regex
 
-# Properties that hold lists: CONTAINS / EQ mean "has this element".
-LIST_PROPS = frozenset(
-    {"tags", "language", "tasks", "featureNames", "libraries", "monitoringLinks"}
-)
 MAX_IN_VALUES = 1000
-
-# First-class fields with a known value type: a value of another type would match nothing
-# silently, so it is refused instead (typed-map keys are user-defined and not checked).
-NUMBER_PROPS = frozenset(
-    {
-        "createdAt",
-        "updatedAt",
-        "rows",
-        "bytes",
-        "sizeBytes",
-        "modelSizeBytes",
-        "trainingTimeMs",
-        "inferenceLatencyMs",
-        "minReplicas",
-        "maxReplicas",
-        "startTime",
-        "endTime",
-    }
-)
-BOOL_PROPS = frozenset({"autoscaling"})
-ENUM_PROPS: dict[str, frozenset[str]] = {
-    "state": frozenset(State),
-    "stage": frozenset(registry.Stage),
-    "type": frozenset(registry.ExecutionType),
-    "status": frozenset(registry.ExecutionStatus) | frozenset(registry.DeploymentStatus),
-    "tuningMethod": frozenset(registry.TuningMethod),
-    "artifactState": frozenset(registry.ArtifactState),
-}
 
 
 @strawberry.enum(description="Comparison operators of list filters.")
@@ -96,303 +73,43 @@ class FilterConditions:
     metric: KeyCondition | None = strawberry.field(default=None, description="Latest metric value.")
     hyperparameter: KeyCondition | None = None
     environment: KeyCondition | None = None
+    if TYPE_CHECKING:  # each kind's own, added by kind_filter
+        and_: list[Any] | None
+        or_: list[Any] | None
+        not_: Any
+        field: Enum | None
 
 
-@strawberry.enum(description="Filterable fields of RegisteredModel.")
-class RegisteredModelField(Enum):
-    NAME = "name"
-    DESCRIPTION = "description"
-    EXTERNAL_ID = "externalId"
-    STATE = "state"
-    AUTHOR = "author"
-    UPDATED_BY = "updatedBy"
-    CREATED_AT = "createdAt"
-    UPDATED_AT = "updatedAt"
-    TAGS = "tags"
-    OWNER = "owner"
-    FRAMEWORK = "framework"
-    MODEL_TYPE = "modelType"
-    LANGUAGE = "language"
-    LIBRARY_NAME = "libraryName"
-    LICENSE = "license"
-    LICENSE_LINK = "licenseLink"
-    MATURITY = "maturity"
-    PROVIDER = "provider"
-    TASKS = "tasks"
+def _field_enum(kind: Label) -> type[Enum]:
+    """The filterable fields of ``kind`` (catalogue fields with a scalar shape)."""
+    members = {p.name.upper(): p.prop for p in COMMON + KINDS[kind] if p.in_filter}
+    enum = Enum(f"{kind.value}Field", members)  # type: ignore[misc]
+    return strawberry.enum(enum, description=f"Filterable fields of {kind.value}.")
 
 
-@strawberry.input(
-    description="A filter on RegisteredModel lists: one condition, or and / or / not."
+def _kind_filter(kind: Label, fields: type[Enum]) -> type[FilterConditions]:
+    """The filter input of ``kind``: the common conditions, and / or / not of itself, a field."""
+    name = f"{kind.value}Filter"
+    cls = type(name, (FilterConditions,), {"__module__": __name__, "__qualname__": name})
+    tree: list[Injected] = [
+        ("and_", optional(list[cls]), strawberry.field(name="and", default=None)),  # type: ignore[valid-type]
+        ("or_", optional(list[cls]), strawberry.field(name="or", default=None)),  # type: ignore[valid-type]
+        ("not_", optional(cls), strawberry.field(name="not", default=None)),
+        ("field", optional(fields), None),
+    ]
+    description = f"A filter on {kind.value} lists: one condition, or and / or / not."
+    return strawberry.input(derive(tree)(cls), description=description)
+
+
+# The field enum and filter input of each kind; the list fields use them (graphql/registry.py).
+FIELDS = {kind: _field_enum(kind) for kind in KINDS}
+FILTERS = {kind: _kind_filter(kind, FIELDS[kind]) for kind in KINDS}
+# Named for callers that build filters in Python (tests/unit/test_registry_filters.py).
+RegisteredModelFilter, RegisteredModelField = (
+    FILTERS[Label.REGISTERED_MODEL],
+    FIELDS[Label.REGISTERED_MODEL],
 )
-class RegisteredModelFilter(FilterConditions):
-    and_: list[RegisteredModelFilter] | None = strawberry.field(name="and", default=None)
-    or_: list[RegisteredModelFilter] | None = strawberry.field(name="or", default=None)
-    not_: RegisteredModelFilter | None = strawberry.field(name="not", default=None)
-    field: RegisteredModelField | None = None
-
-
-@strawberry.enum(description="Filterable fields of ModelVersion.")
-class ModelVersionField(Enum):
-    NAME = "name"
-    DESCRIPTION = "description"
-    EXTERNAL_ID = "externalId"
-    STATE = "state"
-    AUTHOR = "author"
-    UPDATED_BY = "updatedBy"
-    CREATED_AT = "createdAt"
-    UPDATED_AT = "updatedAt"
-    TAGS = "tags"
-    MODEL_ID = "parentId"
-    FRAMEWORK = "framework"
-    FRAMEWORK_VERSION = "frameworkVersion"
-    MODEL_TYPE = "modelType"
-    STAGE = "stage"
-    VCS_COMMIT = "vcsCommit"
-    VCS_REPO_URL = "vcsRepoUrl"
-    VCS_BRANCH = "vcsBranch"
-    MODEL_SIZE_BYTES = "modelSizeBytes"
-    INFERENCE_LATENCY_MS = "inferenceLatencyMs"
-    TRAINING_TIME_MS = "trainingTimeMs"
-
-
-@strawberry.input(description="A filter on ModelVersion lists: one condition, or and / or / not.")
-class ModelVersionFilter(FilterConditions):
-    and_: list[ModelVersionFilter] | None = strawberry.field(name="and", default=None)
-    or_: list[ModelVersionFilter] | None = strawberry.field(name="or", default=None)
-    not_: ModelVersionFilter | None = strawberry.field(name="not", default=None)
-    field: ModelVersionField | None = None
-
-
-@strawberry.enum(description="Filterable fields of ModelArtifact.")
-class ModelArtifactField(Enum):
-    NAME = "name"
-    DESCRIPTION = "description"
-    EXTERNAL_ID = "externalId"
-    STATE = "state"
-    AUTHOR = "author"
-    UPDATED_BY = "updatedBy"
-    CREATED_AT = "createdAt"
-    UPDATED_AT = "updatedAt"
-    TAGS = "tags"
-    VERSION_ID = "parentId"
-    URI = "uri"
-    MODEL_FORMAT_NAME = "modelFormatName"
-    MODEL_FORMAT_VERSION = "modelFormatVersion"
-    SIZE_BYTES = "sizeBytes"
-    DIGEST = "digest"
-    STORAGE_KEY = "storageKey"
-    STORAGE_PATH = "storagePath"
-    SERVICE_ACCOUNT_NAME = "serviceAccountName"
-    ARTIFACT_STATE = "artifactState"
-
-
-@strawberry.input(description="A filter on ModelArtifact lists: one condition, or and / or / not.")
-class ModelArtifactFilter(FilterConditions):
-    and_: list[ModelArtifactFilter] | None = strawberry.field(name="and", default=None)
-    or_: list[ModelArtifactFilter] | None = strawberry.field(name="or", default=None)
-    not_: ModelArtifactFilter | None = strawberry.field(name="not", default=None)
-    field: ModelArtifactField | None = None
-
-
-@strawberry.enum(description="Filterable fields of DocArtifact.")
-class DocArtifactField(Enum):
-    NAME = "name"
-    DESCRIPTION = "description"
-    EXTERNAL_ID = "externalId"
-    STATE = "state"
-    AUTHOR = "author"
-    UPDATED_BY = "updatedBy"
-    CREATED_AT = "createdAt"
-    UPDATED_AT = "updatedAt"
-    TAGS = "tags"
-    VERSION_ID = "parentId"
-    URI = "uri"
-    ARTIFACT_STATE = "artifactState"
-
-
-@strawberry.input(description="A filter on DocArtifact lists: one condition, or and / or / not.")
-class DocArtifactFilter(FilterConditions):
-    and_: list[DocArtifactFilter] | None = strawberry.field(name="and", default=None)
-    or_: list[DocArtifactFilter] | None = strawberry.field(name="or", default=None)
-    not_: DocArtifactFilter | None = strawberry.field(name="not", default=None)
-    field: DocArtifactField | None = None
-
-
-@strawberry.enum(description="Filterable fields of Dataset.")
-class DatasetField(Enum):
-    NAME = "name"
-    DESCRIPTION = "description"
-    EXTERNAL_ID = "externalId"
-    STATE = "state"
-    AUTHOR = "author"
-    UPDATED_BY = "updatedBy"
-    CREATED_AT = "createdAt"
-    UPDATED_AT = "updatedAt"
-    TAGS = "tags"
-    OWNER = "owner"
-    SOURCE_URI = "sourceUri"
-    FORMAT = "format"
-
-
-@strawberry.input(description="A filter on Dataset lists: one condition, or and / or / not.")
-class DatasetFilter(FilterConditions):
-    and_: list[DatasetFilter] | None = strawberry.field(name="and", default=None)
-    or_: list[DatasetFilter] | None = strawberry.field(name="or", default=None)
-    not_: DatasetFilter | None = strawberry.field(name="not", default=None)
-    field: DatasetField | None = None
-
-
-@strawberry.enum(description="Filterable fields of DatasetVersion.")
-class DatasetVersionField(Enum):
-    NAME = "name"
-    DESCRIPTION = "description"
-    EXTERNAL_ID = "externalId"
-    STATE = "state"
-    AUTHOR = "author"
-    UPDATED_BY = "updatedBy"
-    CREATED_AT = "createdAt"
-    UPDATED_AT = "updatedAt"
-    TAGS = "tags"
-    DATASET_ID = "parentId"
-    URI = "uri"
-    FORMAT = "format"
-    ROWS = "rows"
-    BYTES = "bytes"
-    DIGEST = "digest"
-    FEATURE_NAMES = "featureNames"
-
-
-@strawberry.input(description="A filter on DatasetVersion lists: one condition, or and / or / not.")
-class DatasetVersionFilter(FilterConditions):
-    and_: list[DatasetVersionFilter] | None = strawberry.field(name="and", default=None)
-    or_: list[DatasetVersionFilter] | None = strawberry.field(name="or", default=None)
-    not_: DatasetVersionFilter | None = strawberry.field(name="not", default=None)
-    field: DatasetVersionField | None = None
-
-
-@strawberry.enum(description="Filterable fields of Execution.")
-class ExecutionField(Enum):
-    NAME = "name"
-    DESCRIPTION = "description"
-    EXTERNAL_ID = "externalId"
-    STATE = "state"
-    AUTHOR = "author"
-    UPDATED_BY = "updatedBy"
-    CREATED_AT = "createdAt"
-    UPDATED_AT = "updatedAt"
-    TAGS = "tags"
-    EXPERIMENT_ID = "parentId"
-    TYPE = "type"
-    STATUS = "status"
-    START_TIME = "startTime"
-    END_TIME = "endTime"
-    TUNING_METHOD = "tuningMethod"
-    VCS_COMMIT = "vcsCommit"
-    VCS_REPO_URL = "vcsRepoUrl"
-    LIBRARIES = "libraries"
-
-
-@strawberry.input(description="A filter on Execution lists: one condition, or and / or / not.")
-class ExecutionFilter(FilterConditions):
-    and_: list[ExecutionFilter] | None = strawberry.field(name="and", default=None)
-    or_: list[ExecutionFilter] | None = strawberry.field(name="or", default=None)
-    not_: ExecutionFilter | None = strawberry.field(name="not", default=None)
-    field: ExecutionField | None = None
-
-
-@strawberry.enum(description="Filterable fields of Experiment.")
-class ExperimentField(Enum):
-    NAME = "name"
-    DESCRIPTION = "description"
-    EXTERNAL_ID = "externalId"
-    STATE = "state"
-    AUTHOR = "author"
-    UPDATED_BY = "updatedBy"
-    CREATED_AT = "createdAt"
-    UPDATED_AT = "updatedAt"
-    TAGS = "tags"
-    OWNER = "owner"
-
-
-@strawberry.input(description="A filter on Experiment lists: one condition, or and / or / not.")
-class ExperimentFilter(FilterConditions):
-    and_: list[ExperimentFilter] | None = strawberry.field(name="and", default=None)
-    or_: list[ExperimentFilter] | None = strawberry.field(name="or", default=None)
-    not_: ExperimentFilter | None = strawberry.field(name="not", default=None)
-    field: ExperimentField | None = None
-
-
-@strawberry.enum(description="Filterable fields of ServingEnvironment.")
-class ServingEnvironmentField(Enum):
-    NAME = "name"
-    DESCRIPTION = "description"
-    EXTERNAL_ID = "externalId"
-    STATE = "state"
-    AUTHOR = "author"
-    UPDATED_BY = "updatedBy"
-    CREATED_AT = "createdAt"
-    UPDATED_AT = "updatedAt"
-    TAGS = "tags"
-    PLATFORM = "platform"
-    REGION = "region"
-    URL = "url"
-
-
-@strawberry.input(
-    description="A filter on ServingEnvironment lists: one condition, or and / or / not."
-)
-class ServingEnvironmentFilter(FilterConditions):
-    and_: list[ServingEnvironmentFilter] | None = strawberry.field(name="and", default=None)
-    or_: list[ServingEnvironmentFilter] | None = strawberry.field(name="or", default=None)
-    not_: ServingEnvironmentFilter | None = strawberry.field(name="not", default=None)
-    field: ServingEnvironmentField | None = None
-
-
-@strawberry.enum(description="Filterable fields of Deployment.")
-class DeploymentField(Enum):
-    NAME = "name"
-    DESCRIPTION = "description"
-    EXTERNAL_ID = "externalId"
-    STATE = "state"
-    AUTHOR = "author"
-    UPDATED_BY = "updatedBy"
-    CREATED_AT = "createdAt"
-    UPDATED_AT = "updatedAt"
-    TAGS = "tags"
-    SERVING_ENVIRONMENT_ID = "parentId"
-    STATUS = "status"
-    ENDPOINT = "endpoint"
-    RUNTIME = "runtime"
-    MIN_REPLICAS = "minReplicas"
-    MAX_REPLICAS = "maxReplicas"
-    AUTOSCALING = "autoscaling"
-    MONITORING_LINKS = "monitoringLinks"
-    INFERENCE_LATENCY_MS = "inferenceLatencyMs"
-
-
-@strawberry.input(description="A filter on Deployment lists: one condition, or and / or / not.")
-class DeploymentFilter(FilterConditions):
-    and_: list[DeploymentFilter] | None = strawberry.field(name="and", default=None)
-    or_: list[DeploymentFilter] | None = strawberry.field(name="or", default=None)
-    not_: DeploymentFilter | None = strawberry.field(name="not", default=None)
-    field: DeploymentField | None = None
-
-
-class FilterInput(Protocol):
-    """What every per-kind filter input has in common."""
-
-    and_: Any
-    or_: Any
-    not_: Any
-    field: Any
-    op: FilterOp | None
-    value: Any
-    tag: str | None
-    custom_property: KeyCondition | None
-    metadata: KeyCondition | None
-    metric: KeyCondition | None
-    hyperparameter: KeyCondition | None
-    environment: KeyCondition | None
+ModelVersionFilter, ModelVersionField = FILTERS[Label.MODEL_VERSION], FIELDS[Label.MODEL_VERSION]
 
 
 def _scalar(value: Any, field: str) -> Any:
@@ -453,7 +170,9 @@ def _key_condition(prefix: str, cond: KeyCondition, field: str) -> Predicate:
     return predicate(prefix + cond.key, cond.op, cond.value, field)
 
 
-def to_filter(node: FilterInput | None, field: str = "filter", depth: int = 0) -> Filter | None:
+def to_filter(
+    node: FilterConditions | None, field: str = "filter", depth: int = 0
+) -> Filter | None:
     """The store filter tree of a filter input; set conditions of one input are ANDed."""
     if node is None:
         return None

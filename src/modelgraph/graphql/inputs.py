@@ -1,59 +1,40 @@
 """Create / update inputs of every entity kind and their conversion into node properties.
 
-A kind's Update input lists its fields, all optional; its Create input is the same with a
-required ``name``. Plain fields map to properties of the same camelCase name; the structured
-ones (typed maps, metrics, features, JSON blobs) are encoded by :func:`node_props`.
+A kind's Update input holds its writable catalogue fields (domain/catalog.py), all optional; its
+Create input is the same with a required ``name``. Plain fields map to their node property; the
+structured ones (typed maps, metrics, features, JSON blobs) are encoded by :func:`node_props`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable, Iterable
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
+from modelgraph.domain.catalog import ALL, COMMON, KINDS, NON_NEGATIVE, Prop, Shape, camel
 from modelgraph.domain.errors import Invalid
 from modelgraph.domain.graph import (
     ENV_PREFIX,
     MAX_NAME_LENGTH,
     MAX_STRING_LENGTH,
-    Family,
+    Label,
     check_key,
     check_name,
     check_scalar,
     encode_json,
 )
+from modelgraph.graphql.catalog import Injected, derive, described, optional, scalar_type
 from modelgraph.graphql.scalars import JSON, Long, Timestamp
-from modelgraph.graphql.types import (
-    ArtifactStateEnum,
-    DeploymentStatusEnum,
-    ExecutionStatusEnum,
-    ExecutionTypeEnum,
-    TuningMethodEnum,
-)
 from modelgraph.graphql.values import TypedValueInput, to_properties
 from modelgraph.store.entities import check_tags
 from modelgraph.store.governance import MetricPoint
 
 MAX_LIST_ITEMS = 1000
-
-# Sizes, counts and durations: a negative value is a client mistake, not data.
-_NON_NEGATIVE = frozenset(
-    {
-        "size_bytes",
-        "model_size_bytes",
-        "rows",
-        "bytes",
-        "min_replicas",
-        "max_replicas",
-        "training_time_ms",
-        "inference_latency_ms",
-        "start_time",
-        "end_time",
-    }
-)
+T = TypeVar("T")
 
 
 @strawberry.input(description="A metric value, optionally at a step and a time (epoch ms).")
@@ -77,187 +58,85 @@ class FeatureInput:
     importance: float | None = None
 
 
-@strawberry.input
+_STRUCTURED_INPUTS: dict[Shape, Any] = {
+    Shape.TYPED_MAP: list[TypedValueInput],
+    Shape.METRICS: list[MetricInput],
+    Shape.ENVIRONMENT: list[KeyValueInput],
+    Shape.FEATURES: list[FeatureInput],
+    Shape.JSON: JSON,
+}
+
+
+def _input_fields(props: Iterable[Prop]) -> list[Injected]:
+    return [
+        (
+            p.name,
+            optional(_STRUCTURED_INPUTS.get(p.shape) or scalar_type(p, True)),
+            described(p.input_doc or p.doc, None),
+        )
+        for p in props
+        if p.writable
+    ]
+
+
+# Each kind's Update and Create input, for the mutations (graphql/registry.py).
+UPDATES: dict[Label, type[Any]] = {}
+CREATES: dict[Label, type[Any]] = {}
+
+
+def update_input(kind: Label | None) -> Callable[[type[T]], type[T]]:
+    """The Update input of ``kind``, and its Create input with a required ``name``; None: the
+    common fields every kind's input starts with."""
+    fields = _input_fields(COMMON if kind is None else KINDS[kind])
+
+    def apply(cls: type[T]) -> type[T]:
+        derived = strawberry.input(derive(fields)(cls))
+        if kind is not None:
+            UPDATES[kind] = derived
+            name = f"{kind.value}Create"
+            create = type(name, (derived,), {"__module__": __name__, "__qualname__": name})
+            CREATES[kind] = strawberry.input(derive([("name", str, strawberry.field())])(create))
+        return derived
+
+    return apply
+
+
+@update_input(None)
 class EntityUpdate:
-    name: str | None = None
-    description: str | None = None
-    external_id: str | None = None
-    tags: list[str] | None = strawberry.field(default=None, description="Replaces all tags.")
-    custom_properties: list[TypedValueInput] | None = strawberry.field(
-        default=None, description="Merged into the existing ones (same key: replaced)."
-    )
-    metadata: list[TypedValueInput] | None = strawberry.field(
-        default=None, description="Merged into the existing metadata (same key: replaced)."
-    )
+    pass
 
 
-@strawberry.input
+# Named here because other inputs and mutations use them; every other kind's are made below.
+@update_input(Label.REGISTERED_MODEL)
 class RegisteredModelUpdate(EntityUpdate):
-    owner: str | None = None
-    framework: str | None = None
-    model_type: str | None = None
-    language: list[str] | None = None
-    library_name: str | None = None
-    license: str | None = None
-    license_link: str | None = None
-    logo: str | None = None
-    maturity: str | None = None
-    provider: str | None = None
-    readme: str | None = None
-    tasks: list[str] | None = None
+    pass
 
 
-@strawberry.input
-class RegisteredModelCreate(RegisteredModelUpdate):
-    name: str = strawberry.field()
-
-
-@strawberry.input
+@update_input(Label.MODEL_VERSION)
 class ModelVersionUpdate(EntityUpdate):
-    framework: str | None = None
-    framework_version: str | None = None
-    model_type: str | None = None
-    vcs_commit: str | None = None
-    vcs_repo_url: str | None = None
-    vcs_branch: str | None = None
-    model_size_bytes: Long | None = None
-    inference_latency_ms: float | None = None
-    training_time_ms: Long | None = None
-    metrics: list[MetricInput] | None = strawberry.field(
-        default=None, description="Appended to the history; the latest value is kept too."
-    )
+    pass
 
 
-@strawberry.input
-class ModelVersionCreate(ModelVersionUpdate):
-    name: str = strawberry.field()
-
-
-@strawberry.input
+@update_input(Label.MODEL_ARTIFACT)
 class ModelArtifactUpdate(EntityUpdate):
-    uri: str | None = None
-    model_format_name: str | None = None
-    model_format_version: str | None = None
-    size_bytes: Long | None = None
-    digest: str | None = None
-    storage_key: str | None = None
-    storage_path: str | None = None
-    service_account_name: str | None = None
-    artifact_state: ArtifactStateEnum | None = None  # type: ignore[valid-type]
+    pass
 
 
-@strawberry.input
-class ModelArtifactCreate(ModelArtifactUpdate):
-    name: str = strawberry.field()
-
-
-@strawberry.input
-class DocArtifactUpdate(EntityUpdate):
-    uri: str | None = None
-    artifact_state: ArtifactStateEnum | None = None  # type: ignore[valid-type]
-
-
-@strawberry.input
-class DocArtifactCreate(DocArtifactUpdate):
-    name: str = strawberry.field()
-
-
-@strawberry.input
-class DatasetUpdate(EntityUpdate):
-    owner: str | None = None
-    source_uri: str | None = None
-    format: str | None = None
-
-
-@strawberry.input
-class DatasetCreate(DatasetUpdate):
-    name: str = strawberry.field()
-
-
-@strawberry.input
-class DatasetVersionUpdate(EntityUpdate):
-    uri: str | None = None
-    format: str | None = None
-    rows: Long | None = None
-    bytes: Long | None = None
-    digest: str | None = None
-    features: list[FeatureInput] | None = strawberry.field(
-        default=None, description="Replaces the feature list (names, types, importance)."
-    )
-
-
-@strawberry.input
-class DatasetVersionCreate(DatasetVersionUpdate):
-    name: str = strawberry.field()
-
-
-@strawberry.input
+@update_input(Label.EXECUTION)
 class ExecutionUpdate(EntityUpdate):
-    type: ExecutionTypeEnum | None = None  # type: ignore[valid-type]
-    status: ExecutionStatusEnum | None = None  # type: ignore[valid-type]
-    start_time: Timestamp | None = None
-    end_time: Timestamp | None = None
-    tuning_method: TuningMethodEnum | None = None  # type: ignore[valid-type]
-    trials: JSON | None = strawberry.field(default=None, description="Tuning trials (JSON).")
-    vcs_commit: str | None = None
-    vcs_repo_url: str | None = None
-    hyperparameters: list[TypedValueInput] | None = strawberry.field(
-        default=None, description="Merged into the existing hyperparameters."
-    )
-    environment: list[KeyValueInput] | None = strawberry.field(
-        default=None, description="hardware, cloud, os, pythonVersion, framework, ... (merged)"
-    )
-    libraries: list[str] | None = strawberry.field(
-        default=None, description="`name==version` strings."
-    )
-    metrics: list[MetricInput] | None = strawberry.field(
-        default=None, description="Appended to the history; the latest value is kept too."
-    )
+    pass
 
 
-@strawberry.input
-class ExecutionCreate(ExecutionUpdate):
-    name: str = strawberry.field()
-
-
-@strawberry.input
-class ExperimentUpdate(EntityUpdate):
-    owner: str | None = None
-
-
-@strawberry.input
-class ExperimentCreate(ExperimentUpdate):
-    name: str = strawberry.field()
-
-
-@strawberry.input
-class ServingEnvironmentUpdate(EntityUpdate):
-    platform: str | None = None
-    region: str | None = None
-    url: str | None = None
-
-
-@strawberry.input
-class ServingEnvironmentCreate(ServingEnvironmentUpdate):
-    name: str = strawberry.field()
-
-
-@strawberry.input
+@update_input(Label.DEPLOYMENT)
 class DeploymentUpdate(EntityUpdate):
-    status: DeploymentStatusEnum | None = None  # type: ignore[valid-type]
-    endpoint: str | None = None
-    runtime: str | None = None
-    min_replicas: int | None = None
-    max_replicas: int | None = None
-    autoscaling: bool | None = None
-    scaling: JSON | None = strawberry.field(default=None, description="Scaling config (JSON).")
-    monitoring_links: list[str] | None = None
-    inference_latency_ms: float | None = None
+    pass
 
 
-@strawberry.input
-class DeploymentCreate(DeploymentUpdate):
-    name: str = strawberry.field()
+for _kind in KINDS.keys() - UPDATES.keys():
+    _name = f"{_kind.value}Update"
+    update_input(_kind)(
+        type(_name, (EntityUpdate,), {"__module__": __name__, "__qualname__": _name})
+    )
 
 
 @strawberry.input(
@@ -292,31 +171,12 @@ class RegisterModelInput:
     training: TrainingRunInput | None = None
 
 
-_SPECIAL = frozenset(
-    {
-        "tags",
-        "custom_properties",
-        "metadata",
-        "hyperparameters",
-        "environment",
-        "metrics",
-        "features",
-        "trials",
-        "scaling",
-        "experiment_id",
-        "datasets",
-    }
-)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
+_WRITABLE = {p.name: p for p in ALL if p.writable}
 
 
 def _plain(name: str, value: Any, field: str) -> Any:
-    if name in _NON_NEGATIVE and value < 0:
-        raise Invalid(f"{_camel(name)} must not be negative", field=field)
+    if name in NON_NEGATIVE and value < 0:
+        raise Invalid(f"{camel(name)} must not be negative", field=field)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, str) and name == "name":
@@ -324,9 +184,9 @@ def _plain(name: str, value: Any, field: str) -> Any:
     if isinstance(value, str):
         limit = MAX_NAME_LENGTH if name in ("name", "external_id") else MAX_STRING_LENGTH
         if len(value) > limit:
-            raise Invalid(f"{_camel(name)} longer than {limit} characters", field=field)
+            raise Invalid(f"{camel(name)} longer than {limit} characters", field=field)
         if name in ("name", "external_id") and not value.strip():
-            raise Invalid(f"{_camel(name)} must not be empty", field=field)
+            raise Invalid(f"{camel(name)} must not be empty", field=field)
         return value
     if isinstance(value, list):
         if len(value) > MAX_LIST_ITEMS:
@@ -335,50 +195,50 @@ def _plain(name: str, value: Any, field: str) -> Any:
     return check_scalar(value, field)
 
 
+def _features(features: list[FeatureInput], field: str) -> dict[str, Any]:
+    items = []
+    for index, feat in enumerate(features):
+        where = f"{field}[{index}]"
+        _plain("name", feat.name, where)
+        if feat.importance is not None:
+            check_scalar(feat.importance, where)
+        items.append({"name": feat.name, "type": feat.type, "importance": feat.importance})
+    return {
+        "featureNames": [f["name"] for f in items],
+        "featuresJson": json.dumps(items, separators=(",", ":")),
+    }
+
+
 def node_props(inp: Any, field: str = "input") -> tuple[dict[str, Any], list[MetricPoint]]:
     """Validated node properties of a create/update input, and its metric points."""
     props: dict[str, Any] = {}
+    points: list[MetricPoint] = []
     for f in dataclasses.fields(inp):
         value = getattr(inp, f.name)
-        if value is None or value is strawberry.UNSET or f.name in _SPECIAL:
-            continue
-        props[_camel(f.name)] = _plain(f.name, value, f"{field}.{_camel(f.name)}")
-    get = getattr
-    for attr in sorted(_SPECIAL):
-        items = get(inp, attr, None)
-        if isinstance(items, list) and len(items) > MAX_LIST_ITEMS:
-            raise Invalid(f"at most {MAX_LIST_ITEMS} items", field=f"{field}.{_camel(attr)}")
-    if get(inp, "tags", None) is not None:
-        props["tags"] = check_tags(inp.tags, f"{field}.tags")
-    for attr, family in (
-        ("custom_properties", Family.CUSTOM),
-        ("metadata", Family.METADATA),
-        ("hyperparameters", Family.HYPERPARAMETERS),
-    ):
-        entries = get(inp, attr, None)
-        if entries is not None:
-            props.update(to_properties(family, entries, f"{field}.{_camel(attr)}"))
-    environment = get(inp, "environment", None)
-    for index, kv in enumerate(environment or []):
-        where = f"{field}.environment[{index}]"
-        props[ENV_PREFIX + check_key(kv.key, where)] = _plain("value", kv.value, where)
-    for attr, prop in (("trials", "trialsJson"), ("scaling", "scalingJson")):
-        blob = get(inp, attr, None)
-        if blob is not None:
-            props[prop] = encode_json(blob, f"{field}.{attr}")
-    features = get(inp, "features", None)
-    if features is not None:
-        items = []
-        for index, feat in enumerate(features):
-            where = f"{field}.features[{index}]"
-            _plain("name", feat.name, where)
-            if feat.importance is not None:
-                check_scalar(feat.importance, where)
-            items.append({"name": feat.name, "type": feat.type, "importance": feat.importance})
-        props["featureNames"] = [f["name"] for f in items]
-        props["featuresJson"] = json.dumps(items, separators=(",", ":"))
+        p = _WRITABLE.get(f.name)
+        if value is None or value is strawberry.UNSET or p is None:
+            continue  # not a catalogue field: the caller's own (a run's experimentId, datasets)
+        where = f"{field}.{camel(f.name)}"
+        if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
+            raise Invalid(f"at most {MAX_LIST_ITEMS} items", field=where)
+        if p.shape is Shape.TYPED_MAP:
+            assert p.family is not None  # the catalogue gives every typed map its family
+            props.update(to_properties(p.family, value, where))
+        elif p.shape is Shape.METRICS:
+            points = metric_points(value, where)
+        elif p.shape is Shape.ENVIRONMENT:
+            for index, kv in enumerate(value):
+                at = f"{where}[{index}]"
+                props[ENV_PREFIX + check_key(kv.key, at)] = _plain("value", kv.value, at)
+        elif p.shape is Shape.JSON:
+            props[p.prop] = encode_json(value, where)
+        elif p.shape is Shape.FEATURES:
+            props.update(_features(value, where))
+        elif p.name == "tags":
+            props["tags"] = check_tags(value, where)
+        else:
+            props[p.prop] = _plain(f.name, value, where)
     _check_ranges(props, field)
-    points = metric_points(get(inp, "metrics", None), f"{field}.metrics")
     return props, points
 
 

@@ -6,12 +6,14 @@ from typing import Any, TypeVar
 
 import strawberry
 
+from modelgraph.domain.catalog import KINDS, PARENT_ID, snake
 from modelgraph.domain.errors import Invalid
 from modelgraph.domain.graph import MAX_NAME_LENGTH, Family, Label, State, check_key
 from modelgraph.domain.registry import Stage
 from modelgraph.graphql import filters as f
 from modelgraph.graphql import inputs as i
 from modelgraph.graphql import types as t
+from modelgraph.graphql.catalog import REQUIRED, Injected, derive, optional, signed
 from modelgraph.graphql.context import Info
 from modelgraph.graphql.pagination import Connection, OrderBy, connection, sort_key
 from modelgraph.graphql.values import TypedValueInput, to_properties
@@ -32,7 +34,7 @@ async def _list(
     info: Info,
     kind: Label,
     cls: type[E],
-    flt: f.FilterInput | None,
+    flt: f.FilterConditions | None,
     order_by: OrderBy | None,
     first: int,
     after: str | None,
@@ -78,7 +80,37 @@ async def _by_id_or_name(
     return cls.from_node(node) if node else None
 
 
+def _parent_arg(kind: Label) -> str | None:
+    """The argument naming the parent of a child kind: modelId, versionId, ..."""
+    return next((p.name for p in KINDS[kind] if p.stored_as == PARENT_ID), None)
+
+
+def _list_field(kind: Label) -> Any:
+    """The filtered, ordered, paged list of ``kind`` (of one parent's children, if given)."""
+    cls, parent = t.TYPE_BY_KIND[kind], _parent_arg(kind)
+
+    async def resolve(self: Any, info: Info, **args: Any) -> Connection[Any]:
+        flt, order_by, after = args["filter"], args["order_by"], args["after"]
+        parent_id = args[parent] if parent else None
+        return await _list(info, kind, cls, flt, order_by, args["first"], after, parent_id)
+
+    params: list[tuple[str, Any, Any]] = [(parent, optional(strawberry.ID), None)] if parent else []
+    params += [
+        ("filter", optional(f.FILTERS[kind]), None),
+        ("order_by", optional(OrderBy), None),
+        ("first", int, DEFAULT_PAGE),
+        ("after", optional(str), None),
+    ]
+    page: Any = Connection[cls]  # type: ignore[valid-type]
+    return strawberry.field(resolver=signed(resolve, params, page))
+
+
+# registeredModels, modelVersions(modelId), ...: one list field per kind.
+_LISTS: list[Injected] = [(f"{snake(k)}s", None, _list_field(k)) for k in KINDS]
+
+
 @strawberry.type
+@derive(_LISTS)
 class RegistryQuery:
     """Reads of every registry entity: by id, by name, and filtered lists."""
 
@@ -165,158 +197,6 @@ class RegistryQuery:
             info, Label.DEPLOYMENT, t.Deployment, id, name, serving_environment_name
         )
 
-    @strawberry.field
-    async def registered_models(
-        self,
-        info: Info,
-        filter: f.RegisteredModelFilter | None = None,
-        order_by: OrderBy | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-    ) -> Connection[t.RegisteredModel]:
-        return await _list(
-            info, Label.REGISTERED_MODEL, t.RegisteredModel, filter, order_by, first, after
-        )
-
-    @strawberry.field
-    async def model_versions(
-        self,
-        info: Info,
-        model_id: strawberry.ID | None = None,
-        filter: f.ModelVersionFilter | None = None,
-        order_by: OrderBy | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-    ) -> Connection[t.ModelVersion]:
-        return await _list(
-            info, Label.MODEL_VERSION, t.ModelVersion, filter, order_by, first, after, model_id
-        )
-
-    @strawberry.field
-    async def model_artifacts(
-        self,
-        info: Info,
-        version_id: strawberry.ID | None = None,
-        filter: f.ModelArtifactFilter | None = None,
-        order_by: OrderBy | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-    ) -> Connection[t.ModelArtifact]:
-        return await _list(
-            info, Label.MODEL_ARTIFACT, t.ModelArtifact, filter, order_by, first, after, version_id
-        )
-
-    @strawberry.field
-    async def doc_artifacts(
-        self,
-        info: Info,
-        version_id: strawberry.ID | None = None,
-        filter: f.DocArtifactFilter | None = None,
-        order_by: OrderBy | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-    ) -> Connection[t.DocArtifact]:
-        return await _list(
-            info, Label.DOC_ARTIFACT, t.DocArtifact, filter, order_by, first, after, version_id
-        )
-
-    @strawberry.field
-    async def datasets(
-        self,
-        info: Info,
-        filter: f.DatasetFilter | None = None,
-        order_by: OrderBy | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-    ) -> Connection[t.Dataset]:
-        return await _list(info, Label.DATASET, t.Dataset, filter, order_by, first, after)
-
-    @strawberry.field
-    async def dataset_versions(
-        self,
-        info: Info,
-        dataset_id: strawberry.ID | None = None,
-        filter: f.DatasetVersionFilter | None = None,
-        order_by: OrderBy | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-    ) -> Connection[t.DatasetVersion]:
-        return await _list(
-            info,
-            Label.DATASET_VERSION,
-            t.DatasetVersion,
-            filter,
-            order_by,
-            first,
-            after,
-            dataset_id,
-        )
-
-    @strawberry.field
-    async def executions(
-        self,
-        info: Info,
-        experiment_id: strawberry.ID | None = None,
-        filter: f.ExecutionFilter | None = None,
-        order_by: OrderBy | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-    ) -> Connection[t.Execution]:
-        return await _list(
-            info, Label.EXECUTION, t.Execution, filter, order_by, first, after, experiment_id
-        )
-
-    @strawberry.field
-    async def experiments(
-        self,
-        info: Info,
-        filter: f.ExperimentFilter | None = None,
-        order_by: OrderBy | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-    ) -> Connection[t.Experiment]:
-        return await _list(info, Label.EXPERIMENT, t.Experiment, filter, order_by, first, after)
-
-    @strawberry.field
-    async def serving_environments(
-        self,
-        info: Info,
-        filter: f.ServingEnvironmentFilter | None = None,
-        order_by: OrderBy | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-    ) -> Connection[t.ServingEnvironment]:
-        return await _list(
-            info,
-            Label.SERVING_ENVIRONMENT,
-            t.ServingEnvironment,
-            filter,
-            order_by,
-            first,
-            after,
-        )
-
-    @strawberry.field
-    async def deployments(
-        self,
-        info: Info,
-        serving_environment_id: strawberry.ID | None = None,
-        filter: f.DeploymentFilter | None = None,
-        order_by: OrderBy | None = None,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-    ) -> Connection[t.Deployment]:
-        return await _list(
-            info,
-            Label.DEPLOYMENT,
-            t.Deployment,
-            filter,
-            order_by,
-            first,
-            after,
-            serving_environment_id,
-        )
-
 
 @strawberry.type(description="What registerModel created or reused.")
 class RegisterModelPayload:
@@ -360,133 +240,39 @@ def _dataset_ref(ref: i.DatasetRefInput, index: int) -> models.DatasetRef:
     )
 
 
+def _write_fields(kind: Label) -> list[Injected]:
+    """``createX`` (under its parent, for a child kind) and ``updateX`` of ``kind``."""
+    cls, parent = t.TYPE_BY_KIND[kind], _parent_arg(kind)
+
+    async def create(self: Any, info: Info, **args: Any) -> Any:
+        parent_id = args[parent] if parent else None
+        return await _write(info, kind, cls, args["input"], parent_id=parent_id)
+
+    async def update(self: Any, info: Info, **args: Any) -> Any:
+        return await _write(info, kind, cls, args["input"], entity_id=args["id"])
+
+    created: list[tuple[str, Any, Any]] = [("input", i.CREATES[kind], REQUIRED)]
+    description = None
+    if kind is Label.EXECUTION:  # the one kind whose parent is optional on create
+        created.append((str(parent), optional(strawberry.ID), None))
+        description = "Create a run, optionally inside an experiment."
+    elif parent is not None:
+        created.insert(0, (parent, strawberry.ID, REQUIRED))
+    updated = [("id", strawberry.ID, REQUIRED), ("input", i.UPDATES[kind], REQUIRED)]
+    return [
+        (
+            f"create_{snake(kind)}",
+            None,
+            strawberry.mutation(resolver=signed(create, created, cls), description=description),
+        ),
+        (f"update_{snake(kind)}", None, strawberry.mutation(resolver=signed(update, updated, cls))),
+    ]
+
+
 @strawberry.type
+@derive([field for kind in KINDS for field in _write_fields(kind)])
 class RegistryMutation:
     """Writes: create / update every kind, archive (never delete), workflow, aliases, deploys."""
-
-    @strawberry.mutation
-    async def create_registered_model(
-        self, info: Info, input: i.RegisteredModelCreate
-    ) -> t.RegisteredModel:
-        return await _write(info, Label.REGISTERED_MODEL, t.RegisteredModel, input)
-
-    @strawberry.mutation
-    async def update_registered_model(
-        self, info: Info, id: strawberry.ID, input: i.RegisteredModelUpdate
-    ) -> t.RegisteredModel:
-        return await _write(info, Label.REGISTERED_MODEL, t.RegisteredModel, input, entity_id=id)
-
-    @strawberry.mutation
-    async def create_model_version(
-        self, info: Info, model_id: strawberry.ID, input: i.ModelVersionCreate
-    ) -> t.ModelVersion:
-        return await _write(info, Label.MODEL_VERSION, t.ModelVersion, input, parent_id=model_id)
-
-    @strawberry.mutation
-    async def update_model_version(
-        self, info: Info, id: strawberry.ID, input: i.ModelVersionUpdate
-    ) -> t.ModelVersion:
-        return await _write(info, Label.MODEL_VERSION, t.ModelVersion, input, entity_id=id)
-
-    @strawberry.mutation
-    async def create_model_artifact(
-        self, info: Info, version_id: strawberry.ID, input: i.ModelArtifactCreate
-    ) -> t.ModelArtifact:
-        return await _write(
-            info, Label.MODEL_ARTIFACT, t.ModelArtifact, input, parent_id=version_id
-        )
-
-    @strawberry.mutation
-    async def update_model_artifact(
-        self, info: Info, id: strawberry.ID, input: i.ModelArtifactUpdate
-    ) -> t.ModelArtifact:
-        return await _write(info, Label.MODEL_ARTIFACT, t.ModelArtifact, input, entity_id=id)
-
-    @strawberry.mutation
-    async def create_doc_artifact(
-        self, info: Info, version_id: strawberry.ID, input: i.DocArtifactCreate
-    ) -> t.DocArtifact:
-        return await _write(info, Label.DOC_ARTIFACT, t.DocArtifact, input, parent_id=version_id)
-
-    @strawberry.mutation
-    async def update_doc_artifact(
-        self, info: Info, id: strawberry.ID, input: i.DocArtifactUpdate
-    ) -> t.DocArtifact:
-        return await _write(info, Label.DOC_ARTIFACT, t.DocArtifact, input, entity_id=id)
-
-    @strawberry.mutation
-    async def create_dataset(self, info: Info, input: i.DatasetCreate) -> t.Dataset:
-        return await _write(info, Label.DATASET, t.Dataset, input)
-
-    @strawberry.mutation
-    async def update_dataset(
-        self, info: Info, id: strawberry.ID, input: i.DatasetUpdate
-    ) -> t.Dataset:
-        return await _write(info, Label.DATASET, t.Dataset, input, entity_id=id)
-
-    @strawberry.mutation
-    async def create_dataset_version(
-        self, info: Info, dataset_id: strawberry.ID, input: i.DatasetVersionCreate
-    ) -> t.DatasetVersion:
-        return await _write(
-            info, Label.DATASET_VERSION, t.DatasetVersion, input, parent_id=dataset_id
-        )
-
-    @strawberry.mutation
-    async def update_dataset_version(
-        self, info: Info, id: strawberry.ID, input: i.DatasetVersionUpdate
-    ) -> t.DatasetVersion:
-        return await _write(info, Label.DATASET_VERSION, t.DatasetVersion, input, entity_id=id)
-
-    @strawberry.mutation(description="Create a run, optionally inside an experiment.")
-    async def create_execution(
-        self, info: Info, input: i.ExecutionCreate, experiment_id: strawberry.ID | None = None
-    ) -> t.Execution:
-        return await _write(info, Label.EXECUTION, t.Execution, input, parent_id=experiment_id)
-
-    @strawberry.mutation
-    async def update_execution(
-        self, info: Info, id: strawberry.ID, input: i.ExecutionUpdate
-    ) -> t.Execution:
-        return await _write(info, Label.EXECUTION, t.Execution, input, entity_id=id)
-
-    @strawberry.mutation
-    async def create_experiment(self, info: Info, input: i.ExperimentCreate) -> t.Experiment:
-        return await _write(info, Label.EXPERIMENT, t.Experiment, input)
-
-    @strawberry.mutation
-    async def update_experiment(
-        self, info: Info, id: strawberry.ID, input: i.ExperimentUpdate
-    ) -> t.Experiment:
-        return await _write(info, Label.EXPERIMENT, t.Experiment, input, entity_id=id)
-
-    @strawberry.mutation
-    async def create_serving_environment(
-        self, info: Info, input: i.ServingEnvironmentCreate
-    ) -> t.ServingEnvironment:
-        return await _write(info, Label.SERVING_ENVIRONMENT, t.ServingEnvironment, input)
-
-    @strawberry.mutation
-    async def update_serving_environment(
-        self, info: Info, id: strawberry.ID, input: i.ServingEnvironmentUpdate
-    ) -> t.ServingEnvironment:
-        return await _write(
-            info, Label.SERVING_ENVIRONMENT, t.ServingEnvironment, input, entity_id=id
-        )
-
-    @strawberry.mutation
-    async def create_deployment(
-        self, info: Info, serving_environment_id: strawberry.ID, input: i.DeploymentCreate
-    ) -> t.Deployment:
-        return await _write(
-            info, Label.DEPLOYMENT, t.Deployment, input, parent_id=serving_environment_id
-        )
-
-    @strawberry.mutation
-    async def update_deployment(
-        self, info: Info, id: strawberry.ID, input: i.DeploymentUpdate
-    ) -> t.Deployment:
-        return await _write(info, Label.DEPLOYMENT, t.Deployment, input, entity_id=id)
 
     @strawberry.mutation(description="Set state ARCHIVED. There is no hard delete in the API.")
     async def archive(self, info: Info, id: strawberry.ID) -> t.Entity:

@@ -1,68 +1,55 @@
-"""The registry's GraphQL types: one plain class per entity kind, built from node properties.
+"""The registry's GraphQL types: one class per entity kind, its fields from the kind catalogue.
 
-Each type is created by ``from_node(props)`` and keeps the raw properties in ``_props`` so that
-other modules (graphql/lineage.py) can add resolvers without another read.
+Plain fields (domain/catalog.py) are copied from the node when the object is built, structured
+ones are sync resolvers over the same properties, kept in ``_props`` so that other modules
+(graphql/lineage.py) can add resolvers without another read. Only relations are async (loaders).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Awaitable, Callable, Iterable
 from enum import Enum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import strawberry
 
-from modelgraph.domain.graph import ENV_PREFIX, METRIC_PREFIX, Family, Label, State, decode_prefixed
-from modelgraph.domain.registry import (
-    ArtifactState,
-    DeploymentStatus,
-    ExecutionStatus,
-    ExecutionType,
-    Stage,
-    TuningMethod,
-)
+from modelgraph.domain.catalog import COMMON, KINDS, PARENT_ID, STRUCTURED, Prop, Shape
+from modelgraph.domain.graph import ENV_PREFIX, METRIC_PREFIX, Label, decode_prefixed
+from modelgraph.domain.registry import ExecutionType, Stage
 from modelgraph.graphql import lineage_links as ll
 from modelgraph.graphql import loaders
+from modelgraph.graphql.catalog import (
+    ArtifactStateEnum,
+    DeploymentStatusEnum,
+    EntityState,
+    ExecutionStatusEnum,
+    ExecutionTypeEnum,
+    Injected,
+    StageEnum,
+    TuningMethodEnum,
+    derive,
+    described,
+    scalar_type,
+)
 from modelgraph.graphql.context import Info
 from modelgraph.graphql.pagination import NESTED_PAGE, First, nested_page
 from modelgraph.graphql.scalars import JSON, Long, Timestamp
 from modelgraph.graphql.values import TypedValue, from_properties
 from modelgraph.store.db import Record
 
-EntityState = strawberry.enum(State, name="EntityState", description="LIVE or ARCHIVED.")
-StageEnum = strawberry.enum(Stage, name="Stage", description="Approval stage of a version.")
-ExecutionTypeEnum = strawberry.enum(ExecutionType, name="ExecutionType")
-ExecutionStatusEnum = strawberry.enum(ExecutionStatus, name="ExecutionStatus")
-TuningMethodEnum = strawberry.enum(TuningMethod, name="TuningMethod")
-DeploymentStatusEnum = strawberry.enum(DeploymentStatus, name="DeploymentStatus")
-ArtifactStateEnum = strawberry.enum(ArtifactState, name="ArtifactState")
+__all__ = [
+    "ArtifactStateEnum",
+    "DeploymentStatusEnum",
+    "EntityState",
+    "ExecutionStatusEnum",
+    "ExecutionTypeEnum",
+    "StageEnum",
+    "TuningMethodEnum",
+]
 
 E = TypeVar("E", bound="Entity")
-
-# Python field name -> enum class, for fields stored as enum value strings.
-_ENUM_FIELDS: dict[str, dict[str, type[Enum]]] = {
-    "ModelVersion": {"stage": Stage},
-    "ModelArtifact": {"artifact_state": ArtifactState},
-    "DocArtifact": {"artifact_state": ArtifactState},
-    "Execution": {"type": ExecutionType, "status": ExecutionStatus, "tuning_method": TuningMethod},
-    "Deployment": {"status": DeploymentStatus},
-}
-
-
-# Parent ids appear under a readable name per kind; they are all stored as ``parentId``.
-_PARENT_FIELDS = {
-    "model_id": "parentId",
-    "version_id": "parentId",
-    "dataset_id": "parentId",
-    "experiment_id": "parentId",
-    "serving_environment_id": "parentId",
-}
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 @strawberry.type(description="A key with a string value (environment entries).")
@@ -136,74 +123,145 @@ def _metrics(props: Record) -> list[Metric]:
     return [Metric(key=k, value=v) for k, v in decode_prefixed(props, METRIC_PREFIX).items()]
 
 
-async def _metric_history(info: Info, owner_id: str, key: str | None) -> list[MetricPoint]:
-    points = await loaders.metric_points(info).load(owner_id)
-    return [
-        MetricPoint(
-            key=p["key"], value=p["value"], step=p.get("step"), timestamp=p.get("timestamp")
+def _metric_history() -> Any:
+    async def metric_history(
+        self: Entity, info: Info, key: str | None = None, first: First = NESTED_PAGE
+    ) -> list[MetricPoint]:
+        points = await loaders.metric_points(info).load(self.id)
+        return nested_page(
+            [
+                MetricPoint(
+                    key=p["key"], value=p["value"], step=p.get("step"), timestamp=p.get("timestamp")
+                )
+                for p in points
+                if key is None or p["key"] == key
+            ],
+            first,
         )
-        for p in points
-        if key is None or p["key"] == key
+
+    description = "Metric history (all keys, or one), ordered by step."
+    return strawberry.field(resolver=metric_history, description=description)
+
+
+def _runs(link: ll.Link, description: str) -> Any:
+    """A list of the runs linked to an entity (its producers or consumers), oldest first."""
+
+    async def runs(self: Entity, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
+        rows = await ll.link(info, link).load(self.id)
+        return nested_page([Execution.from_node(r) for r in rows], first)
+
+    return strawberry.field(resolver=runs, description=description)
+
+
+def _features(props: Record) -> list[Feature]:
+    raw = props.get("featuresJson")
+    items = json.loads(raw) if raw else []
+    return [
+        Feature(name=f["name"], type=f.get("type"), importance=f.get("importance")) for f in items
     ]
 
 
+def _environment(props: Record) -> list[KeyValue]:
+    return [KeyValue(key=k, value=str(v)) for k, v in decode_prefixed(props, ENV_PREFIX).items()]
+
+
+def _structured(p: Prop) -> tuple[Any, Callable[[Record], Any]]:
+    """The output type of a structured field and how it is read from the node's properties."""
+    if p.shape is Shape.TYPED_MAP:
+        family = p.family
+        assert family is not None  # the catalogue gives every typed map its family
+        return list[TypedValue], lambda props: from_properties(props, family)
+    if p.shape is Shape.METRICS:
+        return list[Metric], _metrics
+    if p.shape is Shape.ENVIRONMENT:
+        return list[KeyValue], _environment
+    if p.shape is Shape.FEATURES:
+        return list[Feature], _features
+
+    def blob(props: Record) -> Any:
+        raw = props.get(p.prop)
+        return json.loads(raw) if raw else None
+
+    return JSON | None, blob
+
+
+def _resolver(p: Prop) -> Any:
+    """A sync resolver over the already-fetched properties."""
+    annotation, read = _structured(p)
+
+    def resolve(self: Any) -> Any:
+        return read(self._props)
+
+    resolve.__annotations__["return"] = annotation
+    return strawberry.field(resolver=resolve, description=p.doc)
+
+
+def _output_fields(props: Iterable[Prop]) -> list[Injected]:
+    fields: list[Injected] = []
+    for p in props:
+        if not p.output:
+            continue
+        if p.shape in STRUCTURED:
+            fields.append((p.name, None, _resolver(p)))
+        elif p.required:
+            fields.append((p.name, scalar_type(p, True), described(p.doc)))
+        else:
+            fields.append((p.name, scalar_type(p, False), described(p.doc, None)))
+    return fields
+
+
+# (attribute, node property, enum, default) of the plain fields from_node copies.
+Plain = tuple[tuple[str, str, type[Enum] | None, Any], ...]
+
+
+def _plain(props: Iterable[Prop]) -> Plain:
+    return tuple(
+        (p.name, p.prop, p.enum, p.default) for p in props if p.output and p.shape not in STRUCTURED
+    )
+
+
 @strawberry.interface(description="Fields every registry node has. Nothing is hard-deleted.")
+@derive(_output_fields(COMMON))
 class Entity:
     id: strawberry.ID
-    kind: str = strawberry.field(description="The kind label: RegisteredModel, ModelVersion, ...")
-    name: str
-    state: EntityState  # type: ignore[valid-type]
-    created_at: Timestamp
-    updated_at: Timestamp
-    tags: list[str]
-    description: str | None = None
-    external_id: str | None = None
-    author: str | None = strawberry.field(default=None, description="Who created it.")
-    updated_by: str | None = strawberry.field(default=None, description="Who changed it last.")
     _props: strawberry.Private[dict[str, Any]] = dataclasses.field(default_factory=dict)
-
-    @strawberry.field(description="User-defined typed properties.")
-    def custom_properties(self) -> list[TypedValue]:
-        return from_properties(self._props, Family.CUSTOM)
-
-    @strawberry.field(
-        description="Open-ended typed metadata: explainability, fairness, compliance, notes, ..."
-    )
-    def metadata(self) -> list[TypedValue]:
-        return from_properties(self._props, Family.METADATA)
+    _plain: ClassVar[Plain] = _plain(COMMON)
 
     @classmethod
     def from_node(cls: type[E], props: Record) -> E:
         """Build the type from a node's property dict."""
-        enums = _ENUM_FIELDS.get(cls.__name__, {})
-        kwargs: dict[str, Any] = {"tags": []}
-        definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
-        for f in definition.fields:
-            if f.base_resolver is not None:
-                continue
-            name = f.python_name
-            value = props.get(_PARENT_FIELDS.get(name) or _camel(name))
-            if value is not None:
-                kwargs[name] = enums[name](value) if name in enums else value
-        kwargs["state"] = State(props.get("state") or State.LIVE.value)
-        return cls(_props=dict(props), **kwargs)
+        kwargs: dict[str, Any] = {}
+        for name, prop, enum, default in cls._plain:
+            value = props.get(prop)
+            kwargs[name] = default if value is None else enum(value) if enum else value
+        return cls(id=props["id"], _props=dict(props), **kwargs)
+
+    async def _parent(self, info: Info, via: str) -> Record | None:
+        parent_id = self._props.get(PARENT_ID)
+        return await loaders.node(info, via).load(parent_id) if parent_id else None
 
 
-@strawberry.type(description="A model: a named family of versions.")
+def _build(cls: type[E], node: Record | None) -> E | None:
+    return cls.from_node(node) if node else None
+
+
+async def _later(cls: type[E], node: Awaitable[Record | None]) -> E | None:
+    return _build(cls, await node)
+
+
+def kind_type(kind: Label, description: str) -> Callable[[type[E]], type[E]]:
+    """The strawberry type of ``kind``: the catalogue's fields, then the class's own resolvers."""
+
+    def apply(cls: type[E]) -> type[E]:
+        derived = strawberry.type(derive(_output_fields(KINDS[kind]))(cls), description=description)
+        derived._plain = Entity._plain + _plain(KINDS[kind])
+        return derived
+
+    return apply
+
+
+@kind_type(Label.REGISTERED_MODEL, "A model: a named family of versions.")
 class RegisteredModel(Entity):
-    owner: str | None = None
-    framework: str | None = None
-    model_type: str | None = None
-    language: list[str] | None = None
-    library_name: str | None = None
-    license: str | None = None
-    license_link: str | None = None
-    logo: str | None = None
-    maturity: str | None = None
-    provider: str | None = None
-    readme: str | None = None
-    tasks: list[str] | None = None
-
     @strawberry.field(description="Versions, oldest first.")
     async def versions(self, info: Info, first: First = NESTED_PAGE) -> list[ModelVersion]:
         rows = await loaders.children(info, "versions").load(self.id)
@@ -271,53 +329,29 @@ class DeploymentRecord:
             _deployment=item.get("deployment"),
         )
 
+    # Sync when the record carries the node (an awaitable only when it must be loaded).
     @strawberry.field
-    async def version(self, info: Info) -> ModelVersion | None:
-        node = self._version or await loaders.node(info, "DeploymentRecord.version").load(
-            self.version_id
-        )
-        return ModelVersion.from_node(node) if node else None
+    def version(self, info: Info) -> ModelVersion | None:
+        if self._version is not None:
+            return ModelVersion.from_node(self._version)
+        via = loaders.node(info, "DeploymentRecord.version").load(self.version_id)
+        return _later(ModelVersion, via)  # type: ignore[return-value]
 
     @strawberry.field
-    async def deployment(self, info: Info) -> Deployment | None:
-        node = self._deployment or await loaders.node(info, "DeploymentRecord.deployment").load(
-            self.deployment_id
-        )
-        return Deployment.from_node(node) if node else None
+    def deployment(self, info: Info) -> Deployment | None:
+        if self._deployment is not None:
+            return Deployment.from_node(self._deployment)
+        via = loaders.node(info, "DeploymentRecord.deployment").load(self.deployment_id)
+        return _later(Deployment, via)  # type: ignore[return-value]
 
 
-@strawberry.type(description="One version of a model.")
+@kind_type(Label.MODEL_VERSION, "One version of a model.")
 class ModelVersion(Entity):
-    model_id: strawberry.ID | None = None
-    framework: str | None = None
-    framework_version: str | None = None
-    model_type: str | None = None
-    stage: StageEnum = Stage.DEVELOPMENT  # type: ignore[valid-type]
-    vcs_commit: str | None = None
-    vcs_repo_url: str | None = None
-    vcs_branch: str | None = None
-    model_size_bytes: Long | None = None
-    inference_latency_ms: float | None = None
-    training_time_ms: Long | None = None
-
-    @strawberry.field(description="Latest value of each metric.")
-    def metrics(self) -> list[Metric]:
-        return _metrics(self._props)
-
-    @strawberry.field(description="Metric history (all keys, or one), ordered by step.")
-    async def metric_history(
-        self, info: Info, key: str | None = None, first: First = NESTED_PAGE
-    ) -> list[MetricPoint]:
-        return nested_page(await _metric_history(info, self.id, key), first)
+    metric_history = _metric_history()
 
     @strawberry.field
     async def model(self, info: Info) -> RegisteredModel | None:
-        node = (
-            await loaders.node(info, "ModelVersion.model").load(self.model_id)
-            if self.model_id
-            else None
-        )
-        return RegisteredModel.from_node(node) if node else None
+        return _build(RegisteredModel, await self._parent(info, "ModelVersion.model"))
 
     @strawberry.field(description="Model and documentation artifacts, oldest first.")
     async def artifacts(self, info: Info, first: First = NESTED_PAGE) -> list[Artifact]:
@@ -363,10 +397,7 @@ class ModelVersion(Entity):
         )
 
     # lineage fields: graphql/lineage.py
-    @strawberry.field(description="Runs that produced it, oldest first.")
-    async def produced_by(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.PRODUCERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
+    produced_by = _runs(ll.Link.PRODUCERS, "Runs that produced it, oldest first.")
 
     @strawberry.field(description="The latest TRAINING run that produced it (else the latest run).")
     async def trained_by(self, info: Info) -> Execution | None:
@@ -381,151 +412,57 @@ class ModelVersion(Entity):
         rows = await ll.link(info, ll.Link.CONSUMED_DATASETS).load(self.id)
         return nested_page([DatasetVersion.from_node(r) for r in rows], first)
 
-    @strawberry.field(description="Runs that consumed it (any role), oldest first.")
-    async def consumers(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.CONSUMERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
+    consumers = _runs(ll.Link.CONSUMERS, "Runs that consumed it (any role), oldest first.")
 
 
-@strawberry.type(description="A stored model file: where it is and what format.")
+@kind_type(Label.MODEL_ARTIFACT, "A stored model file: where it is and what format.")
 class ModelArtifact(Entity):
-    version_id: strawberry.ID | None = None
-    uri: str | None = None
-    model_format_name: str | None = None
-    model_format_version: str | None = None
-    size_bytes: Long | None = None
-    digest: str | None = None
-    storage_key: str | None = None
-    storage_path: str | None = None
-    service_account_name: str | None = None
-    artifact_state: ArtifactStateEnum | None = None  # type: ignore[valid-type]
-
     # lineage fields: graphql/lineage.py
-    @strawberry.field(description="Runs that produced it, oldest first.")
-    async def produced_by(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.PRODUCERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
+    produced_by = _runs(ll.Link.PRODUCERS, "Runs that produced it, oldest first.")
 
-    @strawberry.field(description="Runs that consumed it (any role), oldest first.")
-    async def consumers(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.CONSUMERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
+    consumers = _runs(ll.Link.CONSUMERS, "Runs that consumed it (any role), oldest first.")
 
 
-@strawberry.type(description="A documentation artifact (model card, report) of a version.")
+@kind_type(Label.DOC_ARTIFACT, "A documentation artifact (model card, report) of a version.")
 class DocArtifact(Entity):
-    version_id: strawberry.ID | None = None
-    uri: str | None = None
-    artifact_state: ArtifactStateEnum | None = None  # type: ignore[valid-type]
+    pass
 
 
 Artifact = Annotated[ModelArtifact | DocArtifact, strawberry.union("Artifact")]
 
 
-@strawberry.type(description="A dataset: a named family of versions.")
+@kind_type(Label.DATASET, "A dataset: a named family of versions.")
 class Dataset(Entity):
-    owner: str | None = None
-    source_uri: str | None = None
-    format: str | None = None
-
     @strawberry.field(description="Versions, oldest first.")
     async def versions(self, info: Info, first: First = NESTED_PAGE) -> list[DatasetVersion]:
         rows = await loaders.children(info, "dataset_versions").load(self.id)
         return nested_page([DatasetVersion.from_node(r) for r in rows], first)
 
     # lineage fields: graphql/lineage.py
-    @strawberry.field(description="Runs that consumed any of its versions, oldest first.")
-    async def consumers(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.DATASET_CONSUMERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
-
-
-@strawberry.type(description="One version of a dataset: location, size and features.")
-class DatasetVersion(Entity):
-    dataset_id: strawberry.ID | None = None
-    uri: str | None = None
-    format: str | None = None
-    rows: Long | None = None
-    bytes: Long | None = None
-    digest: str | None = None
-    feature_names: list[str] | None = None
-
-    @strawberry.field(description="Features with type and importance.")
-    def features(self) -> list[Feature]:
-        raw = self._props.get("featuresJson")
-        items = json.loads(raw) if raw else []
-        return [
-            Feature(name=f["name"], type=f.get("type"), importance=f.get("importance"))
-            for f in items
-        ]
-
-    @strawberry.field
-    async def dataset(self, info: Info) -> Dataset | None:
-        node = (
-            await loaders.node(info, "DatasetVersion.dataset").load(self.dataset_id)
-            if self.dataset_id
-            else None
-        )
-        return Dataset.from_node(node) if node else None
-
-    # lineage fields: graphql/lineage.py
-    @strawberry.field(description="Runs that produced it, oldest first.")
-    async def produced_by(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.PRODUCERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
-
-    @strawberry.field(description="Runs that consumed it (any role), oldest first.")
-    async def consumers(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
-        rows = await ll.link(info, ll.Link.CONSUMERS).load(self.id)
-        return nested_page([Execution.from_node(r) for r in rows], first)
-
-
-@strawberry.type(description="A run: preprocessing, feature engineering, training, tuning, ...")
-class Execution(Entity):
-    experiment_id: strawberry.ID | None = None
-    type: ExecutionTypeEnum | None = None  # type: ignore[valid-type]
-    status: ExecutionStatusEnum | None = None  # type: ignore[valid-type]
-    start_time: Timestamp | None = None
-    end_time: Timestamp | None = None
-    tuning_method: TuningMethodEnum | None = None  # type: ignore[valid-type]
-    vcs_commit: str | None = None
-    vcs_repo_url: str | None = None
-    libraries: list[str] | None = strawberry.field(
-        default=None, description="Libraries as `name==version`."
+    consumers = _runs(
+        ll.Link.DATASET_CONSUMERS, "Runs that consumed any of its versions, oldest first."
     )
 
+
+@kind_type(Label.DATASET_VERSION, "One version of a dataset: location, size and features.")
+class DatasetVersion(Entity):
     @strawberry.field
-    def hyperparameters(self) -> list[TypedValue]:
-        return from_properties(self._props, Family.HYPERPARAMETERS)
+    async def dataset(self, info: Info) -> Dataset | None:
+        return _build(Dataset, await self._parent(info, "DatasetVersion.dataset"))
 
-    @strawberry.field(description="Tuning trials (JSON).")
-    def trials(self) -> JSON | None:
-        raw = self._props.get("trialsJson")
-        return json.loads(raw) if raw else None
+    # lineage fields: graphql/lineage.py
+    produced_by = _runs(ll.Link.PRODUCERS, "Runs that produced it, oldest first.")
 
-    @strawberry.field(description="hardware, cloud, os, pythonVersion, framework, ...")
-    def environment(self) -> list[KeyValue]:
-        env = decode_prefixed(self._props, ENV_PREFIX)
-        return [KeyValue(key=k, value=str(v)) for k, v in env.items()]
+    consumers = _runs(ll.Link.CONSUMERS, "Runs that consumed it (any role), oldest first.")
 
-    @strawberry.field(description="Latest value of each metric.")
-    def metrics(self) -> list[Metric]:
-        return _metrics(self._props)
 
-    @strawberry.field(description="Metric history (all keys, or one), ordered by step.")
-    async def metric_history(
-        self, info: Info, key: str | None = None, first: First = NESTED_PAGE
-    ) -> list[MetricPoint]:
-        return nested_page(await _metric_history(info, self.id, key), first)
+@kind_type(Label.EXECUTION, "A run: preprocessing, feature engineering, training, tuning, ...")
+class Execution(Entity):
+    metric_history = _metric_history()
 
     @strawberry.field
     async def experiment(self, info: Info) -> Experiment | None:
-        node = (
-            await loaders.node(info, "Execution.experiment").load(self.experiment_id)
-            if self.experiment_id
-            else None
-        )
-        return Experiment.from_node(node) if node else None
+        return _build(Experiment, await self._parent(info, "Execution.experiment"))
 
     # lineage fields: graphql/lineage.py
     @strawberry.field(description="What the run consumed, with roles.")
@@ -538,54 +475,29 @@ class Execution(Entity):
         return nested_page([entity_from_node(r) for r in rows], first)
 
 
-@strawberry.type(description="A group of runs.")
+@kind_type(Label.EXPERIMENT, "A group of runs.")
 class Experiment(Entity):
-    owner: str | None = None
-
     @strawberry.field(description="Runs, oldest first.")
     async def runs(self, info: Info, first: First = NESTED_PAGE) -> list[Execution]:
         rows = await loaders.children(info, "runs").load(self.id)
         return nested_page([Execution.from_node(r) for r in rows], first)
 
 
-@strawberry.type(description="Where deployments run (a cluster, a cloud service).")
+@kind_type(Label.SERVING_ENVIRONMENT, "Where deployments run (a cluster, a cloud service).")
 class ServingEnvironment(Entity):
-    platform: str | None = None
-    region: str | None = None
-    url: str | None = None
-
     @strawberry.field(description="Deployments, oldest first.")
     async def deployments(self, info: Info, first: First = NESTED_PAGE) -> list[Deployment]:
         rows = await loaders.children(info, "deployments").load(self.id)
         return nested_page([Deployment.from_node(r) for r in rows], first)
 
 
-@strawberry.type(description="A named deployment in a serving environment.")
+@kind_type(Label.DEPLOYMENT, "A named deployment in a serving environment.")
 class Deployment(Entity):
-    serving_environment_id: strawberry.ID | None = None
-    status: DeploymentStatusEnum | None = None  # type: ignore[valid-type]
-    endpoint: str | None = None
-    runtime: str | None = None
-    min_replicas: int | None = None
-    max_replicas: int | None = None
-    autoscaling: bool | None = None
-    monitoring_links: list[str] | None = None
-    inference_latency_ms: float | None = None
-
-    @strawberry.field(description="Scaling configuration (JSON).")
-    def scaling(self) -> JSON | None:
-        raw = self._props.get("scalingJson")
-        return json.loads(raw) if raw else None
-
     @strawberry.field
     async def serving_environment(self, info: Info) -> ServingEnvironment | None:
-        env_id = self.serving_environment_id
-        node = (
-            await loaders.node(info, "Deployment.serving_environment").load(env_id)
-            if env_id
-            else None
+        return _build(
+            ServingEnvironment, await self._parent(info, "Deployment.serving_environment")
         )
-        return ServingEnvironment.from_node(node) if node else None
 
     @strawberry.field(description="Which version served it when, newest first.")
     async def deployment_history(
