@@ -22,6 +22,9 @@ from openlineage.client.transport.http import HttpConfig, HttpTransport
 from openlineage.client.uuid import generate_new_uuid
 from requests.exceptions import HTTPError
 
+from modelgraph.domain.access import Permission, SubjectType
+from modelgraph.domain.principal import SYSTEM
+from modelgraph.store import access
 from modelgraph.store.db import Database
 from tests.lineage_factories import demo_graph
 from tests.openlineage.conftest import Tokens
@@ -114,9 +117,22 @@ def _pipeline() -> list[RunEvent]:
 async def test_the_official_client_feeds_impact_and_trace(
     ol_server: Any, ol_http: httpx.AsyncClient, tokens: Tokens, db: Database
 ) -> None:
-    await demo_graph(db)
+    graph = await demo_graph(db)
     client = _client(ol_server.url, tokens.contributor, gzip=True)
-    for event in _pipeline():
+    events = _pipeline()
+    # Saying a run produced a version of someone else's model edits that model: without EDIT on
+    # customer-churn-prediction the training task is refused whole (no run, no edge).
+    for event in events[:3]:
+        await asyncio.to_thread(client.emit, event)
+    with pytest.raises(HTTPError) as refused:
+        await asyncio.to_thread(client.emit, events[3])
+    assert refused.value.response.status_code == 403
+    assert "crm_daily.train_churn" not in {r["name"] for r in await runs(db)}
+    # The model's owners grant their pipeline EDIT; the same events are then accepted.
+    await access.set_grant(
+        db, graph["model"], SubjectType.USER, "pipeline", Permission.EDIT, actor=SYSTEM
+    )
+    for event in events[3:]:
         # The client is synchronous (requests); the service answers from its own thread.
         await asyncio.to_thread(client.emit, event)
     client.close()

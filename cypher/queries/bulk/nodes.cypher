@@ -3,6 +3,7 @@
 // block reserved for the chunk; a reloaded node keeps the one it has. Every node this chunk
 // creates gets its created event in the same transaction, numbered from one block of the outbox
 // sequence (store/events.py), so bulk loads keep "no change without its event" at one round trip.
+// A new model or experiment also gets the grants create_tx gives it (bulk/_grants).
 MERGE (s:_KubeflowSequence {name: 'ids'})
 WITH s, coalesce(s.value, 0) AS base
 SET s.value = base + size($rows)
@@ -25,5 +26,8 @@ FOREACH (_ IN CASE WHEN $kind = 'Deployment' THEN [1] ELSE [] END | SET n:Deploy
 WITH count(n) AS written, collect(CASE WHEN kept IS NULL THEN i END) AS created
 CALL (created) {
   {{> bulk/_events}}
+}
+CALL (created) {
+  {{> bulk/_grants}}
 }
 RETURN written

@@ -17,6 +17,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain import events as event_types
+from modelgraph.domain.access import EVERYONE
 from modelgraph.domain.errors import Invalid, NotFound
 from modelgraph.domain.graph import PARENTS, Label, Rel, actor_id, check_name, stamp_new
 from modelgraph.domain.ids import new_id, now_ms
@@ -121,9 +122,11 @@ async def load_nodes(
         kind=kind.value,
         principal=actor_id(actor),
         at=at,
+        everyone=EVERYONE,
     )
     if kind.value in access.SCOPED_KINDS:
-        # Bulk rows carry no grants: mark them restricted, as the read rule sees them.
+        # New rows got the creator's and the default grants; rows reloaded over nodes whose
+        # grants changed keep them, so the read label is recomputed from what is there.
         await access.sync_restricted_all(db)
     return written
 
