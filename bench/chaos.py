@@ -391,7 +391,8 @@ async def ready(url: str, deadline_s: float = 60.0) -> bool:
 
 
 async def _seed(url: str) -> dict[str, str]:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    # Set-up, not a measured request: a loaded machine may take long to answer it.
+    async with httpx.AsyncClient(base_url=url, timeout=300) as http:
         seeded = (await http.post("/graphql", json={"query": SEED})).json()["data"]
         dv = (
             await http.post(
@@ -503,8 +504,12 @@ async def kill_campaign(
 class SoakSample:
     started: float
     seconds: float
-    ok: bool
+    outcome: str  # ok, unavailable, timeout, connection_error, server_error, other_error
     what: str
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
 
 
 async def soak(
@@ -549,13 +554,16 @@ async def soak(
             w = reads[i % len(reads)]
             body, what = {"query": w.text, "variables": w.variables(handles, i)}, w.name
         started = time.monotonic()
-        ok = False
-        with contextlib.suppress(httpx.HTTPError, ValueError):
+        try:
             response = await http.post(
                 url + "/graphql", json=body, headers={"x-modelgraph-user": "soak"}
             )
-            ok = response.status_code == 200 and not response.json().get("errors")
-        samples.append(SoakSample(started, time.monotonic() - started, ok, what))
+            outcome = _classify_graphql(response)[0]
+        except httpx.TimeoutException:
+            outcome = "timeout"
+        except httpx.TransportError:
+            outcome = "connection_error"
+        samples.append(SoakSample(started, time.monotonic() - started, outcome, what))
 
     async def client() -> None:
         async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT_S) as http:
@@ -589,6 +597,7 @@ async def soak(
         return not any(a - REQUEST_TIMEOUT_S <= s.started <= b for a, b in windows)
 
     calm = [s for s in samples if outside(s)]
+    stormy = [s for s in samples if not outside(s)]
     errors = [s for s in calm if not s.ok]
     slow = [s for s in calm if s.seconds > HANG_S]
     durations = sorted(s.seconds for s in calm if s.ok)
@@ -603,6 +612,9 @@ async def soak(
         "errors_outside_windows": len(errors),
         "error_rate_outside_windows": round(len(errors) / len(calm), 5) if calm else None,
         "errors_by_kind_outside_windows": dict(Counter(s.what for s in errors)),
+        "outcomes_outside_windows": dict(Counter(s.outcome for s in calm)),
+        "outcomes_inside_windows": dict(Counter(s.outcome for s in stormy)),
+        "server_errors": sum(s.outcome == "server_error" for s in samples),
         "requests_over_2s_outside_windows": len(slow),
         "slow_by_kind": dict(Counter(s.what for s in slow)),
         "p50_ms": round(durations[len(durations) // 2] * 1000, 1) if durations else None,
@@ -675,6 +687,10 @@ def render(result: dict[str, Any]) -> str:
             f"({sk['errors_outside_windows']} errors) | 0 |",
             f"| requests over 2 s outside the windows | "
             f"{sk['requests_over_2s_outside_windows']} {sk['slow_by_kind']} | 0 |",
+            f"| outcomes outside the windows | {sk['outcomes_outside_windows']} | all ok |",
+            f"| outcomes inside the windows | {sk['outcomes_inside_windows']} | "
+            "ok, unavailable, connection_error |",
+            f"| 5xx / INTERNAL (anywhere) | {sk['server_errors']} | 0 |",
             f"| p50 / p99 ms | {sk['p50_ms']} / {sk['p99_ms']} | |",
             f"| service RSS MB (first, first-quarter mean, last-quarter mean, max) | "
             f"{sk['rss_mb']['first']}, {sk['rss_mb']['first_quarter_mean']}, "

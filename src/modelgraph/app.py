@@ -30,6 +30,7 @@ from modelgraph.domain.errors import Invalid, ModelGraphError
 from modelgraph.graphql.context import Context
 from modelgraph.graphql.schema import schema
 from modelgraph.http.errors import last_resort
+from modelgraph.http.idempotency import Idempotency
 from modelgraph.http.middleware import build_middleware
 from modelgraph.observability import access, metrics
 from modelgraph.observability import refresh as metrics_refresh
@@ -261,7 +262,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.access_log:
         access.configure_access_log()
     # Outermost first: the access log and request id (so refusals are logged too), the HTTP edge
-    # (hosts, limits, headers), then authentication.
+    # (hosts, limits, headers), authentication, then idempotency keys (per principal).
     middleware = [
         Middleware(
             access.AccessMiddleware,
@@ -270,6 +271,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
         *build_middleware(settings),
         Middleware(AuthMiddleware, authenticator=Authenticator(settings)),
+        Middleware(Idempotency, ttl_seconds=settings.idempotency_ttl),
     ]
     return Starlette(
         routes=routes,

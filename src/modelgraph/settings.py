@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     # are aggregated across them through PROMETHEUS_MULTIPROC_DIR).
     workers: int = Field(default=1, ge=1, le=64)
 
+    # Idempotency-Key: seconds a key (and the answer kept for it) lives.
+    idempotency_ttl: float = Field(default=86400.0, gt=0)
+
     def neo4j_auth(self) -> tuple[str, str] | None:
         """Driver auth: MODELGRAPH_NEO4J_PASSWORD, else the local server's stored password."""
         from modelgraph.neo4j_local.password import stored_password

@@ -44,16 +44,24 @@ EXECUTED_ELSEWHERE = {
 
 # Where a parameter name means something else in one query.
 OVERRIDES: dict[str, dict[str, Any]] = {
+    # `fields` is a property map here, a list of column names in openlineage/derive_fields.
+    "idempotency/claim": {
+        "fields": {
+            "claimId": "test-cypher-files-claim",
+            "fingerprint": "0" * 64,
+            "expiresAt": int(time.time() * 1000) + 60_000,
+        }
+    },
     "bench/terminate_transactions": {"ids": ["neo4j-transaction-999999999"]},
-    # One new node, so the batched event fragment runs too (rolled back).
+    # One new model, so the batched event and grant fragments run too (rolled back).
     "bulk/nodes": {
-        "kind": "Dataset",
+        "kind": "RegisteredModel",
         "rows": [{"id": "test-cypher-files-bulk", "name": "bulk"}],
         "events": [
             {
                 "type": "entity.created",
                 "entityId": "test-cypher-files-bulk",
-                "entityKind": "Dataset",
+                "entityKind": "RegisteredModel",
                 "scopeIds": ["test-cypher-files-bulk"],
                 "payload": "{}",
             }
@@ -228,6 +236,12 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
         "first": 10,
         # bulk loading: the events of a chunk's new nodes
         "events": [],
+        # idempotency keys
+        "scope": "0" * 64,
+        "claimId": "test-cypher-files-claim",
+        "responseStatus": 200,
+        "responseType": "application/json",
+        "responseBody": "{}",
     }
 
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
+from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from modelgraph.observability import refresh
+from modelgraph.settings import Settings
+from modelgraph.store.cypher import query
 from modelgraph.store.db import Database
 from tests.conftest import gql
 
 REST = "/api/model_registry/v1alpha3"
+PING = query("health/ping")
 
 
 async def scrape(http: httpx.AsyncClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -118,3 +124,89 @@ async def test_one_json_line_per_request_with_a_propagated_request_id(
     assert isinstance(line["durationMs"], float) and line["durationMs"] > 0
     health = [x for x in access_lines if x["requestId"] == generated.headers["x-request-id"]]
     assert health[0]["neo4jRoundTrips"] == 0 and health[0]["principal"] == "anonymous"
+
+
+async def test_lineage_walks_are_timed_and_counted(client: httpx.AsyncClient, db: Database) -> None:
+    data = await gql(client, 'mutation { createDataset(input: {name: "walk-data"}) { id } }')
+    dataset = data["data"]["createDataset"]["id"]  # type: ignore[index]
+    version = await gql(
+        client,
+        'mutation($d: ID!) { createDatasetVersion(datasetId: $d, input: {name: "v1"}) { id } }',
+        {"d": dataset},
+    )
+    assert "errors" not in version, version
+    made = await gql(
+        client,
+        """mutation($dv: ID!) { registerModel(input: {modelName: "walked", versionName: "v1",
+             training: {datasets: [{id: $dv}]}}) { version { id } } }""",
+        {"dv": version["data"]["createDatasetVersion"]["id"]},  # type: ignore[index]
+    )
+    assert "errors" not in made, made
+    before = await scrape(client)
+    answer = await gql(client, '{ trace(ref: "walked:v1") { nodes { id } } }')
+    assert "errors" not in answer, answer
+    after = await scrape(client)
+    returned = len(answer["data"]["trace"]["nodes"]) + 1  # type: ignore[index]  # and the root
+    assert returned >= 3  # the version, its run, the dataset version
+
+    def moved(name: str) -> float:
+        k = key(name, direction="UPSTREAM")
+        return after.get(k, 0.0) - before.get(k, 0.0)
+
+    assert moved("modelgraph_lineage_walk_duration_seconds_count") == 1
+    assert moved("modelgraph_lineage_walk_duration_seconds_sum") > 0
+    assert moved("modelgraph_lineage_walk_nodes_count") == 1
+    assert moved("modelgraph_lineage_walk_nodes_sum") == returned
+
+
+def _sample(name: str, **labels: str) -> float:
+    value = REGISTRY.get_sample_value(name, labels)
+    return value or 0.0
+
+
+async def _settled(name: str, **labels: str) -> float:
+    """The lowest value over a second: the live server's readiness pings come and go."""
+    lowest = _sample(name, **labels)
+    for _ in range(20):
+        await asyncio.sleep(0.05)
+        lowest = min(lowest, _sample(name, **labels))
+    return lowest
+
+
+async def test_pool_gauges_see_sessions_in_use_and_the_wait_for_a_connection(
+    settings: Settings, db: Database
+) -> None:
+    """A driver with one pooled connection: a second transaction waits for the first."""
+    driver = AsyncGraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=settings.neo4j_auth(),
+        max_connection_pool_size=1,
+        connection_acquisition_timeout=60,
+    )
+    one = Database(driver, settings.neo4j_database)
+    release = asyncio.Event()
+    started = asyncio.Event()
+
+    async def hold(tx: AsyncManagedTransaction) -> None:
+        await one.fetch(tx, "health/ping", PING)
+        started.set()
+        await release.wait()
+
+    async def quick(tx: AsyncManagedTransaction) -> None:
+        await one.fetch(tx, "health/ping", PING)
+
+    try:
+        base = await _settled("modelgraph_neo4j_sessions_in_use", mode="read")
+        waited = _sample("modelgraph_neo4j_acquisition_wait_seconds_sum", mode="read")
+        holder = asyncio.create_task(one.read(hold))
+        await started.wait()
+        waiter = asyncio.create_task(one.read(quick))
+        await asyncio.sleep(1.0)
+        assert _sample("modelgraph_neo4j_sessions_in_use", mode="read") >= base + 2
+        release.set()
+        await asyncio.gather(holder, waiter)
+        assert await _settled("modelgraph_neo4j_sessions_in_use", mode="read") <= base
+        # The second transaction's start waited the second the first held the only connection.
+        assert _sample("modelgraph_neo4j_acquisition_wait_seconds_sum", mode="read") - waited >= 0.9
+    finally:
+        await driver.close()

@@ -47,7 +47,7 @@ def json_depth_exceeds(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
 def check_json_depth(value: Any, field: str, limit: int = MAX_JSON_DEPTH) -> None:
     """Raise Invalid when ``value`` nests deeper than ``limit``."""
     if json_depth_exceeds(value, limit):
-        raise Invalid(f"JSON nested deeper than {limit} levels", field=field)
+        raise Invalid(f"JSON nested deeper than {limit} levels", field=field, limit=limit)
 
 
 def loads(data: bytes | str, field: str = "body", limit: int = MAX_JSON_DEPTH) -> Any:
@@ -59,7 +59,7 @@ def loads(data: bytes | str, field: str = "body", limit: int = MAX_JSON_DEPTH) -
     try:
         value = json.loads(text, parse_float=_finite, parse_constant=_no_constants)
     except RecursionError as exc:
-        raise Invalid(f"JSON nested deeper than {limit} levels", field=field) from exc
+        raise Invalid(f"JSON nested deeper than {limit} levels", field=field, limit=limit) from exc
     except ValueError as exc:
         # JSONDecodeError, out-of-range floats, NaN/Infinity and over-long integers.
         raise Invalid(f"request body is not valid JSON: {exc}", field=field) from exc

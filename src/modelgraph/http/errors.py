@@ -12,9 +12,12 @@ from starlette.types import Send
 log = logging.getLogger(__name__)
 
 
-def error_body(code: str, message: str) -> bytes:
-    """The ``{code, message}`` shape every non-GraphQL error answer uses."""
-    return json.dumps({"code": code, "message": message}, separators=(",", ":")).encode()
+def error_body(code: str, message: str, limit: int | None = None) -> bytes:
+    """The ``{code, message}`` shape every non-GraphQL error answer uses (plus a broken limit)."""
+    body: dict[str, str | int] = {"code": code, "message": message}
+    if limit is not None:
+        body["limit"] = limit
+    return json.dumps(body, separators=(",", ":")).encode()
 
 
 def error_response(status: int, code: str, message: str, **headers: str) -> JSONResponse:
@@ -22,9 +25,11 @@ def error_response(status: int, code: str, message: str, **headers: str) -> JSON
     return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
 
 
-async def send_error(send: Send, status: int, code: str, message: str, **headers: str) -> None:
+async def send_error(
+    send: Send, status: int, code: str, message: str, *, limit: int | None = None, **headers: str
+) -> None:
     """Send a typed error from an ASGI middleware that has not started a response."""
-    body = error_body(code, message)
+    body = error_body(code, message, limit)
     raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     raw.extend((k.replace("_", "-").lower().encode(), v.encode()) for k, v in headers.items())
     await send({"type": "http.response.start", "status": status, "headers": raw})

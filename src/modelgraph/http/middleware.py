@@ -192,7 +192,9 @@ class BodyLimit:
 
     async def _refuse(self, send: Send) -> None:
         message = f"request body larger than {self.limit} bytes"
-        await send_error(send, 413, "PAYLOAD_TOO_LARGE", message, connection="close")
+        await send_error(
+            send, 413, "PAYLOAD_TOO_LARGE", message, limit=self.limit, connection="close"
+        )
 
 
 class JsonBodies:

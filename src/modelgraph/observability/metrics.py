@@ -7,6 +7,9 @@ the workers): each process then writes its samples there and ``/metrics`` aggreg
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Awaitable, Sized
+from typing import Protocol, TypeVar
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -77,6 +80,49 @@ ENTITIES = Gauge(
     ["kind", "state"],
     multiprocess_mode="max",
 )
+
+NEO4J_SESSIONS_IN_USE = Gauge(
+    "modelgraph_neo4j_sessions_in_use",
+    "Neo4j sessions open at the store boundary (each holds a pooled connection while it runs).",
+    ["mode"],
+    multiprocess_mode="livesum",
+)
+NEO4J_ACQUIRE_SECONDS = Histogram(
+    "modelgraph_neo4j_acquisition_wait_seconds",
+    "From asking for a transaction to its first statement: pool acquisition (or a new "
+    "connection) and BEGIN. The driver exposes no pool statistics, so this is measured here.",
+    ["mode"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+LINEAGE_WALK_SECONDS = Histogram(
+    "modelgraph_lineage_walk_duration_seconds",
+    "Lineage walks (trace, impact, lineage) at the store boundary, by direction.",
+    ["direction"],
+    buckets=LATENCY_BUCKETS,
+)
+LINEAGE_WALK_NODES = Histogram(
+    "modelgraph_lineage_walk_nodes",
+    "Nodes a lineage walk returned (its root included), by direction.",
+    ["direction"],
+    buckets=(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000),
+)
+
+
+class _Walk(Protocol):
+    @property
+    def items(self) -> Sized: ...
+
+
+W = TypeVar("W", bound=_Walk)
+
+
+async def observe_walk(direction: str, walk: Awaitable[W]) -> W:
+    """Await one lineage walk and record its latency and node count (the one call per walk)."""
+    began = time.perf_counter()
+    graph = await walk
+    LINEAGE_WALK_SECONDS.labels(direction).observe(time.perf_counter() - began)
+    LINEAGE_WALK_NODES.labels(direction).observe(len(graph.items) + 1)
+    return graph
 
 
 def registry() -> CollectorRegistry:

@@ -41,6 +41,7 @@ from modelgraph.domain.graph import (
 )
 from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import ANONYMOUS_ID, Principal
+from modelgraph.http.routing import one_route_per_path
 from modelgraph.rest import resources as R
 from modelgraph.rest.filter_query import parse_filter
 from modelgraph.rest.resources import Resource
@@ -77,7 +78,8 @@ def error_response(exc: ModelGraphError) -> JSONResponse:
     """A domain error as Kubeflow's ``{code, message}`` body with the matching status."""
     status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 500)
     message = exc.message if not exc.field else f"{exc.field}: {exc.message}"
-    return JSONResponse({"code": exc.code, "message": message}, status_code=status)
+    limit = {"limit": exc.limit} if exc.limit is not None else {}
+    return JSONResponse({"code": exc.code, "message": message, **limit}, status_code=status)
 
 
 def _guard(handler: Handler) -> Handler:
@@ -131,10 +133,10 @@ def _list_params(
     first = DEFAULT_PAGE_SIZE
     raw_size = q.get("pageSize")
     if raw_size not in (None, ""):
-        try:
-            first = int(raw_size)
-        except ValueError:
-            raise Invalid("pageSize must be a positive integer", field="pageSize") from None
+        # Digits only, as documented: int() would also take "+1", " 1" and "1_0".
+        if not (raw_size.isascii() and raw_size.isdigit()):
+            raise Invalid("pageSize must be a positive integer", field="pageSize")
+        first = int(raw_size)
         if first < 1:
             raise Invalid("pageSize must be a positive integer", field="pageSize")
         # Larger pages are served in pages of MAX_PAGE_SIZE; nextPageToken continues.
@@ -827,5 +829,5 @@ def _routes() -> list[Route]:
 
 def mounts() -> list[Route | Mount]:
     """Routes under ``/api/model_registry/v1alpha3/`` and ``/api/model_registry/v1/``."""
-    routes = _routes()
+    routes = one_route_per_path(_routes())
     return [Mount(prefix, routes=list(routes)) for prefix in PREFIXES]

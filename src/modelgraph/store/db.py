@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, LiteralString, TypeVar
+from typing import Any, LiteralString, Protocol, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
 from neo4j import exceptions as neo4j_errors
 
 from modelgraph.domain.errors import Conflict, ModelGraphError, Unavailable
+from modelgraph.observability import metrics
 from modelgraph.settings import Settings
 from modelgraph.store.cypher import query
 
@@ -42,6 +44,19 @@ class RoundTrips:
 
 # Per-request round trips for the access log; the request's middleware sets a fresh counter.
 request_round_trips: ContextVar[RoundTrips | None] = ContextVar("request_round_trips", default=None)
+
+
+class WriteClaim(Protocol):
+    """What a request writes in its first committed write transaction (an idempotency key)."""
+
+    done: bool
+
+    async def claim(self, tx: AsyncManagedTransaction) -> None:
+        """Write the claim inside ``tx``; raise to refuse the whole write."""
+
+
+# Set by the HTTP edge for a request carrying an Idempotency-Key; consumed by the first write.
+pending_claim: ContextVar[WriteClaim | None] = ContextVar("pending_claim", default=None)
 
 
 def count_round_trip(name: str) -> None:
@@ -85,11 +100,22 @@ class Database:
         return await self._run(work, write=True)
 
     async def _run(self, work: TxFunc[T], *, write: bool) -> T:
-        bounded = neo4j.unit_of_work(timeout=self.tx_timeout)(work)
+        claim = pending_claim.get() if write else None
+        if claim is not None and not claim.done:
+            work = _claiming(claim, work)
+        else:
+            claim = None
+        mode = "write" if write else "read"
+        bounded = neo4j.unit_of_work(timeout=self.tx_timeout)(_timed_start(mode, work))
+        in_use = metrics.NEO4J_SESSIONS_IN_USE.labels(mode)
+        in_use.inc()
         try:
             async with self.driver.session(database=self.database) as session:
                 if write:
-                    return await session.execute_write(bounded)
+                    result = await session.execute_write(bounded)
+                    if claim is not None:
+                        claim.done = True
+                    return result
                 return await session.execute_read(bounded)
         except ModelGraphError:
             raise
@@ -103,14 +129,19 @@ class Database:
         ) as exc:
             log.warning("database unavailable: %s", exc)
             raise Unavailable("database unavailable: Neo4j cannot be reached") from exc
+        except neo4j_errors.ConnectionAcquisitionTimeoutError as exc:
+            raise Unavailable("database busy: no connection free in time, try again") from exc
         except neo4j_errors.TransientError as exc:
             raise Unavailable(f"database busy, try again: {exc.message}") from exc
         except neo4j_errors.ClientError as exc:
-            if exc.code and "TransactionTimedOut" in exc.code:
+            # A timeout that strikes while the transaction waits for a lock says LockClientStopped.
+            if exc.code and ("TransactionTimedOut" in exc.code or "LockClientStopped" in exc.code):
                 raise Unavailable(
                     f"query took longer than {self.tx_timeout:g} s and was stopped"
                 ) from exc
             raise
+        finally:
+            in_use.dec()
 
     async def fetch(
         self, tx: AsyncManagedTransaction, name: str, text: LiteralString, /, **params: Any
@@ -149,6 +180,29 @@ class Database:
         await self.read(work)
 
 
+def _timed_start(mode: str, work: TxFunc[T]) -> TxFunc[T]:
+    """Observe the wait before the first attempt starts (connection acquisition and BEGIN)."""
+    asked = time.perf_counter()
+    first = True
+
+    async def timed(tx: AsyncManagedTransaction) -> T:
+        nonlocal first
+        if first:
+            first = False
+            metrics.NEO4J_ACQUIRE_SECONDS.labels(mode).observe(time.perf_counter() - asked)
+        return await work(tx)
+
+    return timed
+
+
+def _claiming(claim: WriteClaim, work: TxFunc[T]) -> TxFunc[T]:
+    async def claimed(tx: AsyncManagedTransaction) -> T:
+        await claim.claim(tx)
+        return await work(tx)
+
+    return claimed
+
+
 def _constraint_message(exc: neo4j_errors.ConstraintError) -> str:
     text = exc.message or ""
     if "already exists" in text:
@@ -160,8 +214,10 @@ __all__ = [
     "Database",
     "Record",
     "RoundTrips",
+    "WriteClaim",
     "count_round_trip",
     "make_driver",
     "neo4j",
+    "pending_claim",
     "request_round_trips",
 ]

@@ -39,6 +39,7 @@ from modelgraph.domain.graph import (
     decode_family,
 )
 from modelgraph.domain.principal import SYSTEM, Principal
+from modelgraph.observability import metrics
 from modelgraph.store import access
 from modelgraph.store.cypher import SEARCH_BOUNDS, bounded_name, query
 from modelgraph.store.db import Database, Record
@@ -519,7 +520,7 @@ async def walk(db: Database, ref: str, request: WalkRequest, *, actor: Principal
         root = await resolve_tx(db, tx, ref, request.as_of)
         return await redact_tx(db, tx, reader, await walk_tx(db, tx, root.id, request))
 
-    return await db.read(work)
+    return await metrics.observe_walk(request.direction.value, db.read(work))
 
 
 async def lineage(
