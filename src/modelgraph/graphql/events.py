@@ -184,9 +184,13 @@ def _filters(types: list[str] | None, after: str | None) -> tuple[list[str] | No
 
 @strawberry.type
 class EventsQuery:
-    @strawberry.field(description="Every webhook (secrets are never returned).")
+    @strawberry.field(
+        description="The webhooks the caller may manage (admins: every one); secrets are never "
+        "returned."
+    )
     async def webhooks(self, info: Info) -> list[Webhook]:
-        return [Webhook.of(r) for r in await webhook_store.list_all(info.context.db)]
+        rows = await service.manageable(info.context.db, principal_of(info))
+        return [Webhook.of(r) for r in rows]
 
     @strawberry.field(description="One webhook by id.")
     async def webhook(self, info: Info, id: strawberry.ID) -> Webhook | None:
@@ -205,9 +209,13 @@ class EventsQuery:
         if not 1 <= first <= outbox.MAX_PAGE:
             raise Invalid(f"first must be 1-{outbox.MAX_PAGE}", field="first")
         checked, seq = _filters(types, after)
-        service.authorize_read(principal_of(info), scope_id)
-        rows = await outbox.since(
-            info.context.db, seq, types=checked, scope_id=scope_id, limit=first
+        rows = await service.read_events(
+            info.context.db,
+            principal_of(info),
+            seq,
+            types=checked,
+            scope_id=str(scope_id) if scope_id is not None else None,
+            limit=first,
         )
         return [Event.of(e) for e in rows]
 
@@ -276,13 +284,16 @@ class EventsSubscription:
         scope_id: strawberry.ID | None = None,
     ) -> AsyncGenerator[Event, None]:
         checked, seq = _filters(types, after)
-        service.authorize_read(principal_of(info), scope_id)
-        db = info.context.db
+        db, principal = info.context.db, principal_of(info)
+        scope = str(scope_id) if scope_id is not None else None
+        # Refused up front (a scope the caller may not read); every step re-reads the caller's
+        # grants, so a grant removed mid-subscription closes what it governs from then on.
+        await service.read_events(db, principal, seq, types=checked, scope_id=scope, limit=1)
         if after is None:
             seq = await outbox.head(db)  # no cursor: only what happens from now on
         poll: float = info.context.settings.events_poll_interval
         while True:
-            batch = await outbox.since(db, seq, types=checked, scope_id=scope_id)
+            batch = await service.read_events(db, principal, seq, types=checked, scope_id=scope)
             for event in batch:
                 seq = event.seq
                 metrics.SUBSCRIPTION_EVENTS.inc()

@@ -29,6 +29,8 @@ _BY_ENTITY = query("events/by_entity")
 _HEAD = query("events/head")
 
 MAX_PAGE = 1_000
+# The read-rule parameters of a caller that may read every event.
+READ_EVERYTHING: Mapping[str, Any] = {"readAll": True, "hiddenScopes": []}
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,31 @@ def parse_cursor(cursor: str | None) -> int:
     return int(cursor)
 
 
+async def since_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    after: int,
+    read: Mapping[str, Any],
+    *,
+    types: Sequence[str] | None = None,
+    scope_id: str | None = None,
+    limit: int = MAX_PAGE,
+) -> list[Event]:
+    """Events with ``seq > after`` (oldest first), filtered by type and scope, that a reader
+    may see: ``read`` is its ``$readAll``/``$hiddenScopes`` (``access.Reader.parameters``)."""
+    rows = await db.fetch(
+        tx,
+        "events/since",
+        _SINCE,
+        after=after,
+        types=list(types) if types else None,
+        scopeId=scope_id,
+        limit=min(limit, MAX_PAGE),
+        **read,
+    )
+    return [event_from(r["event"]) for r in rows]
+
+
 async def since(
     db: Database,
     after: int,
@@ -147,19 +174,13 @@ async def since(
     scope_id: str | None = None,
     limit: int = MAX_PAGE,
 ) -> list[Event]:
-    """Events with ``seq > after`` (oldest first), filtered by type and scope."""
+    """Every event with ``seq > after`` (the service's own view: the webhook dispatcher, tests);
+    callers on behalf of a principal go through ``webhooks.service.read_events``."""
 
     async def work(tx: AsyncManagedTransaction) -> list[Event]:
-        rows = await db.fetch(
-            tx,
-            "events/since",
-            _SINCE,
-            after=after,
-            types=list(types) if types else None,
-            scopeId=scope_id,
-            limit=min(limit, MAX_PAGE),
+        return await since_tx(
+            db, tx, after, READ_EVERYTHING, types=types, scope_id=scope_id, limit=limit
         )
-        return [event_from(r["event"]) for r in rows]
 
     return await db.read(work)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from neo4j import AsyncManagedTransaction
 
+from modelgraph.domain.access import Forbidden
 from modelgraph.domain.errors import Invalid, NotFound
 from modelgraph.domain.events import EventType
 from modelgraph.domain.principal import Principal
@@ -39,9 +40,46 @@ async def authorize_manage(db: Database, principal: Principal, scope_id: str | N
     await db.read(work)
 
 
-def authorize_read(principal: Principal, scope_id: str | None) -> None:
-    """Permission hook: reading events (poll or subscription) needs READ on the scope."""
-    del principal, scope_id
+async def read_events(
+    db: Database,
+    principal: Principal,
+    after: int,
+    *,
+    types: Sequence[str] | None = None,
+    scope_id: str | None = None,
+    limit: int = events.MAX_PAGE,
+) -> list[events.Event]:
+    """Events after a cursor that the principal may read (a poll, or one step of a
+    subscription): a scope it may not read is FORBIDDEN, and events of entities under a model
+    or experiment closed to it are left out, by the same rule as every list."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[events.Event]:
+        ids = [scope_id] if scope_id is not None else []
+        reader = await access.require_readable_tx(db, tx, principal, ids)
+        return await events.since_tx(
+            db, tx, after, reader.parameters(), types=types, scope_id=scope_id, limit=limit
+        )
+
+    return await db.read(work)
+
+
+async def manageable(db: Database, principal: Principal) -> list[Record]:
+    """The webhooks the principal may manage (admins: every one), oldest first."""
+    every = await store.list_all(db)
+
+    async def work(tx: AsyncManagedTransaction) -> list[Record]:
+        allowed: dict[str | None, bool] = {}
+        for webhook in every:
+            scope = webhook.get("scopeId")
+            if scope not in allowed:
+                try:
+                    await access.authorize_webhook_tx(db, tx, principal, scope)
+                    allowed[scope] = True
+                except Forbidden:
+                    allowed[scope] = False
+        return [w for w in every if allowed[w.get("scopeId")]]
+
+    return await db.read(work)
 
 
 def check_event_types(types: Sequence[str]) -> list[str]:
