@@ -30,7 +30,7 @@ from modelgraph.domain.errors import Invalid, ModelGraphError
 from modelgraph.graphql.context import Context
 from modelgraph.graphql.schema import schema
 from modelgraph.http.errors import last_resort
-from modelgraph.http.idempotency import Idempotency
+from modelgraph.http.idempotency import Idempotency, pruning
 from modelgraph.http.middleware import build_middleware
 from modelgraph.observability import access, metrics
 from modelgraph.observability import refresh as metrics_refresh
@@ -236,6 +236,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             async with (
                 webhook_worker.running(db, settings),
                 metrics_refresh.running(db, settings),
+                pruning(db, settings.idempotency_prune_interval),
             ):
                 yield {"db": db, "settings": settings, "readiness": readiness}
         finally:

@@ -110,6 +110,8 @@ class Settings(BaseSettings):
 
     # Idempotency-Key: seconds a key (and the answer kept for it) lives.
     idempotency_ttl: float = Field(default=86400.0, gt=0)
+    # Seconds between background deletions of expired idempotency keys.
+    idempotency_prune_interval: float = Field(default=600.0, gt=0)
 
     def neo4j_auth(self) -> tuple[str, str] | None:
         """Driver auth: MODELGRAPH_NEO4J_PASSWORD, else the local server's stored password."""

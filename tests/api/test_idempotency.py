@@ -7,11 +7,14 @@ import json
 from typing import Any
 
 import httpx
+from prometheus_client import REGISTRY
 
 from modelgraph.domain.graph import Label
 from modelgraph.domain.principal import Principal
+from modelgraph.settings import Settings
 from modelgraph.store import governance, idempotency
 from modelgraph.store.db import Database, pending_claim
+from tests.conftest import LiveServer
 
 V1 = "/api/model_registry/v1"
 CREATE = """mutation($name: String!) {
@@ -162,3 +165,26 @@ async def test_expired_keys_are_taken_over_and_pruned(
     assert await idempotency.prune(db) == 1  # k-8; k-7 is live again
     again = await client.post("/graphql", json=_body("idem-j"), headers=_headers("k-7"))
     assert again.headers["idempotent-replayed"] == "true"
+
+
+def _pruned() -> float:
+    return REGISTRY.get_sample_value("modelgraph_idempotency_keys_pruned_total") or 0.0
+
+
+async def test_the_service_deletes_expired_keys_in_the_background(
+    settings: Settings, db: Database
+) -> None:
+    quick = settings.model_copy(
+        update={"idempotency_ttl": 0.2, "idempotency_prune_interval": 0.2, "warm_up": False}
+    )
+    before = _pruned()
+    with LiveServer(quick) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+            first = await http.post("/graphql", json=_body("idem-p"), headers=_headers("k-p"))
+            assert "errors" not in first.json(), first.text
+            for _ in range(150):
+                if _pruned() > before:
+                    break
+                await asyncio.sleep(0.2)
+    assert _pruned() >= before + 1
+    assert await idempotency.prune(db) == 0  # nothing expired is left behind

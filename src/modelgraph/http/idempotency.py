@@ -8,8 +8,11 @@ Requests that wrote nothing (refused input, reads) keep no key, so their retries
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
@@ -18,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from modelgraph.auth.edge import principal_of
 from modelgraph.domain.errors import ModelGraphError
 from modelgraph.http.errors import error_body
+from modelgraph.observability import metrics
 from modelgraph.store import idempotency
 from modelgraph.store.db import Database, pending_claim
 
@@ -157,3 +161,36 @@ async def _refuse(send: Send, graphql: bool, status: int, code: str, message: st
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+async def prune_expired(db: Database, batch: int = 10_000) -> int:
+    """Delete every expired key, a bounded batch per transaction; returns how many."""
+    total = 0
+    while True:
+        pruned = await idempotency.prune(db, limit=batch)
+        total += pruned
+        metrics.IDEMPOTENCY_KEYS_PRUNED.inc(pruned)
+        if pruned < batch:
+            return total
+
+
+async def _prune_loop(db: Database, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await prune_expired(db)
+        except ModelGraphError as exc:  # an outage: the next round tries again
+            log.debug("idempotency key pruning skipped: %s", exc.message)
+
+
+@contextlib.asynccontextmanager
+async def pruning(db: Database, every: float) -> AsyncIterator[None]:
+    """Delete expired keys every ``every`` seconds while the block runs (the service lifespan);
+    expired keys are harmless meanwhile: a new claim takes one over."""
+    task = asyncio.create_task(_prune_loop(db, every), name="idempotency-prune")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

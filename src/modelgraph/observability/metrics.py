@@ -74,6 +74,10 @@ OPENLINEAGE_EVENTS = Counter(
     "OpenLineage events received, by outcome (ingested, duplicate, invalid, refused, failed).",
     ["outcome"],
 )
+IDEMPOTENCY_KEYS_PRUNED = Counter(
+    "modelgraph_idempotency_keys_pruned_total",
+    "Expired Idempotency-Key records deleted by the background pruner.",
+)
 ENTITIES = Gauge(
     "modelgraph_entities",
     "Registry nodes per kind and state (refreshed in the background).",
