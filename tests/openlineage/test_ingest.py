@@ -184,7 +184,7 @@ async def test_gzip_bodies_are_read_and_bounded(
     assert (await ol_http.post("/api/v1/lineage", content=body, headers=other)).status_code == 400
 
 
-async def test_a_batch_succeeds_partially_one_transaction_per_event(
+async def test_a_batch_succeeds_partially(
     ol_http: httpx.AsyncClient, tokens: Tokens, db: Database
 ) -> None:
     good, other = new_run(), new_run()
@@ -218,6 +218,38 @@ async def test_a_batch_succeeds_partially_one_transaction_per_event(
     assert all_good.status_code == 200
     not_a_list = await _post(ol_http, tokens.contributor, {"events": []}, "/api/v1/lineage/batch")
     assert not_a_list.status_code == 400
+
+
+async def test_a_batch_event_refused_while_writing_takes_no_other_event_with_it(
+    ol_http: httpx.AsyncClient, tokens: Tokens, db: Database
+) -> None:
+    # A model the pipeline may read but not edit: claiming a version of it is refused (403).
+    locked = await gql(
+        ol_http,
+        tokens.admin,
+        'mutation { registerModel(input: {modelName: "locked", versionName: "v1"}) '
+        "{ model { id } } }",
+    )
+    assert locked["registerModel"]["model"]["id"]
+    claim = facet("ModelgraphModelRunFacet", name="locked", version="v1")
+    first, second = new_run(), new_run()
+    batch = [
+        event("START", first, inputs=[SRC], outputs=[OUT]),
+        event("COMPLETE", new_run(), inputs=[OUT], run_facets={"modelgraph_model": claim}),
+        event("COMPLETE", first, at="2026-12-01T10:05:00Z", inputs=[SRC], outputs=[OUT]),
+        event("START", second, inputs=[OUT]),
+    ]
+    answer = await _post(ol_http, tokens.contributor, batch, "/api/v1/lineage/batch")
+    assert answer.status_code == 207, answer.text
+    assert [(r["index"], r["httpStatus"]) for r in answer.json()["results"]] == [
+        (0, 201),
+        (1, 403),
+        (2, 201),
+        (3, 201),
+    ]
+    recorded = {r["olRunId"]: r for r in await runs(db)}
+    assert set(recorded) == {first, second}
+    assert recorded[first]["status"] == "COMPLETED"
 
 
 async def test_a_viewer_token_is_refused_and_nothing_is_written(

@@ -1,7 +1,8 @@
 """``POST /api/v1/lineage`` (one event) and ``POST /api/v1/lineage/batch`` (a JSON array).
 
 The face only decodes (gzip, JSON), validates (spec 2-0-2) and maps; store/openlineage.py
-writes, one transaction per event, and checks the token's role there. A batch answers per
+writes (one transaction per event; a batch a chunk of events per transaction) and checks the
+token's role and grants there. A batch answers per
 event (partial success): 200 when every event was recorded, 207 when some were not, and the
 common status when all failed the same way.
 """
@@ -21,11 +22,12 @@ from modelgraph.domain import json_limits
 from modelgraph.domain.errors import Invalid, ModelGraphError
 from modelgraph.observability.metrics import OPENLINEAGE_EVENTS
 from modelgraph.openlineage.events import parse_run_event
-from modelgraph.openlineage.mapping import MappingRules, plan_event, rules_from
+from modelgraph.openlineage.mapping import MappingRules, RunPlan, plan_event, rules_from
 from modelgraph.rest.routes import error_response
 from modelgraph.settings import Settings
 from modelgraph.store import openlineage as store
 from modelgraph.store.db import Database
+from modelgraph.store.openlineage import Ingested
 
 
 class TooLarge(Exception):
@@ -81,20 +83,21 @@ def _too_large(limit: int) -> JSONResponse:
     return JSONResponse({"code": "PAYLOAD_TOO_LARGE", "message": message}, status_code=413)
 
 
-async def _one(request: Request, payload: Any) -> tuple[int, dict[str, Any]]:
-    """Validate, map and record one event: (status, answer)."""
+def _plan(request: Request, payload: Any) -> RunPlan | tuple[int, dict[str, Any]]:
+    """Validate and map one event: its plan, or the (status, answer) refusing it."""
     settings: Settings = request.state.settings
-    db: Database = request.state.db
     try:
-        plan = plan_event(parse_run_event(_object(payload)), _settings_rules(settings))
+        return plan_event(parse_run_event(_object(payload)), _settings_rules(settings))
     except Invalid as exc:
         OPENLINEAGE_EVENTS.labels("invalid").inc()
         response = _error(exc)
         return response.status_code, json_limits.loads(bytes(response.body))
-    try:
-        done = await store.ingest(db, plan, actor=principal_of(request))
-    except ModelGraphError as exc:
-        response = _error(exc)
+
+
+def _answer(plan: RunPlan, done: Ingested | ModelGraphError) -> tuple[int, dict[str, Any]]:
+    """(status, answer) for one recorded, replayed or refused event."""
+    if isinstance(done, ModelGraphError):
+        response = _error(done)
         outcome = "refused" if response.status_code < 500 else "failed"
         OPENLINEAGE_EVENTS.labels(outcome).inc()
         answer = json_limits.loads(bytes(response.body))
@@ -103,6 +106,19 @@ async def _one(request: Request, payload: Any) -> tuple[int, dict[str, Any]]:
     OPENLINEAGE_EVENTS.labels(outcome).inc()
     answer = {"status": outcome, "runId": done.run_id, "executionId": done.execution_id}
     return (200 if done.duplicate else 201), answer
+
+
+async def _one(request: Request, payload: Any) -> tuple[int, dict[str, Any]]:
+    """Validate, map and record one event: (status, answer)."""
+    plan = _plan(request, payload)
+    if not isinstance(plan, RunPlan):
+        return plan
+    done: Ingested | ModelGraphError
+    try:
+        done = await store.ingest(request.state.db, plan, actor=principal_of(request))
+    except ModelGraphError as exc:
+        done = exc
+    return _answer(plan, done)
 
 
 def _object(payload: Any) -> dict[str, Any]:
@@ -125,7 +141,8 @@ async def lineage(request: Request) -> Response:
 
 
 async def lineage_batch(request: Request) -> Response:
-    """A JSON array of RunEvents, each in its own transaction; the answer lists every event."""
+    """A JSON array of RunEvents, written in order a chunk per transaction (a refused event alone
+    in its own); the answer lists every event."""
     settings: Settings = request.state.settings
     try:
         payload = json_limits.loads(await _body(request, settings.max_body_bytes))
@@ -142,10 +159,14 @@ async def lineage_batch(request: Request) -> Response:
             {"code": "INVALID_ARGUMENT", "message": message, "field": "body", "limit": limit},
             status_code=400,
         )
+    planned = [_plan(request, event) for event in payload]
+    plans = [p for p in planned if isinstance(p, RunPlan)]
+    db: Database = request.state.db
+    done = iter(await store.ingest_many(db, plans, actor=principal_of(request)))
     results = []
     statuses = set()
-    for index, event in enumerate(payload):
-        status, answer = await _one(request, event)
+    for index, plan in enumerate(planned):
+        status, answer = _answer(plan, next(done)) if isinstance(plan, RunPlan) else plan
         statuses.add(status)
         results.append({"index": index, "httpStatus": status, **answer})
     failed = [r for r in results if r["httpStatus"] >= 300]

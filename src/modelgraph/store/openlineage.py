@@ -15,7 +15,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain.access import Action
-from modelgraph.domain.errors import Conflict
+from modelgraph.domain.errors import Conflict, ModelGraphError
 from modelgraph.domain.events import EventType
 from modelgraph.domain.graph import Label
 from modelgraph.domain.principal import Principal
@@ -348,3 +348,34 @@ async def ingest(db: Database, plan: RunPlan, *, actor: Principal) -> Ingested:
         return await db.write(work)
     except Conflict:
         return await db.write(work)
+
+
+# Events of a batch written per transaction: a commit (and the outbox sequence lock it holds)
+# per event was most of a batch's time.
+CHUNK = 50
+
+
+async def ingest_many(
+    db: Database, plans: list[RunPlan], *, actor: Principal, chunk: int = CHUNK
+) -> list[Ingested | ModelGraphError]:
+    """A batch's events in order, ``chunk`` per transaction; each answer as :func:`ingest`
+    would give it. A chunk in which any event is refused is rolled back whole and its events
+    are then written one transaction each, so a refused event never takes others with it."""
+    answers: list[Ingested | ModelGraphError] = []
+    for start in range(0, len(plans), chunk):
+        part = plans[start : start + chunk]
+
+        async def work(tx: AsyncManagedTransaction, part: list[RunPlan] = part) -> list[Ingested]:
+            return [await ingest_tx(db, tx, plan, actor=actor) for plan in part]
+
+        try:
+            answers.extend(await db.write(work))
+            continue
+        except ModelGraphError:
+            pass
+        for plan in part:
+            try:
+                answers.append(await ingest(db, plan, actor=actor))
+            except ModelGraphError as exc:
+                answers.append(exc)
+    return answers
