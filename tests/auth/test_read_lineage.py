@@ -231,3 +231,47 @@ async def test_an_unreadable_root_is_forbidden_and_a_grant_reveals_it(
     await ok(http, admin, everyone, r=ids["model"])
     opened = (await ok(http, other, TRACE, ref="env-public/dep-public"))["trace"]
     assert not any(n["restricted"] for n in opened["nodes"])
+
+
+NESTED = """{
+  datasetVersion(datasetName: "raw-public", version: "v1") {
+    consumers { id name } }
+  deployment(servingEnvironmentName: "env-public", name: "dep-public") {
+    servedVersion { id name } }
+  open: node(id: "%s") { ... on ModelVersion { producedBy { id outputs { id name } } } }
+}"""
+
+
+async def test_nested_lineage_fields_hide_what_the_caller_may_not_read(
+    http: httpx.AsyncClient, db: Database
+) -> None:
+    admin = (await access.create_token(db, "root", "root", ["admin"], None, actor=SYSTEM)).secret
+    viewer = (await access.create_token(db, "v", "carol", ["viewer"], None, actor=SYSTEM)).secret
+    ids = await build(http, admin)
+    await restrict(db, ids)
+    query = NESTED % ids["open"]
+
+    full = await ok(http, admin, query)
+    assert ids["run"] in {r["id"] for r in full["datasetVersion"]["consumers"]}
+    assert full["deployment"]["servedVersion"]["id"] == ids["version"]
+
+    seen = await ok(http, viewer, query)
+    consumers = {r["id"] for r in seen["datasetVersion"]["consumers"]}
+    # The hidden experiment's run is left out; the open model's training run stays.
+    assert ids["run"] not in consumers and len(consumers) == 1
+    assert seen["deployment"]["servedVersion"] is None
+    [run] = seen["open"]["producedBy"]
+    assert run["id"] in consumers
+    assert [o["id"] for o in run["outputs"]] == [ids["open"]]
+    assert "model-hidden" not in str(seen) and "VERSION-SECRET" not in str(seen)
+
+    # Kubeflow REST: the InferenceService's serve records leave out the hidden version's.
+    services = await http.get(
+        "/api/model_registry/v1/inference_services?pageSize=100", headers=bearer(admin)
+    )
+    [service] = [s for s in services.json()["items"] if s["name"] == "dep-public"]
+    serves = f"/api/model_registry/v1/inference_services/{service['id']}/serves"
+    assert len((await http.get(serves, headers=bearer(admin))).json()["items"]) == 1
+    hidden_page = await http.get(serves, headers=bearer(viewer))
+    assert hidden_page.status_code == 200, hidden_page.text
+    assert hidden_page.json()["items"] == []

@@ -40,7 +40,7 @@ def link(info: Info, which: Link) -> DataLoader[str, list[Record]]:
     db = info.context.db
 
     async def batch(ids: list[str]) -> dict[str, list[Record]]:
-        return await lineage_links.linked(db, which, ids)
+        return await lineage_links.linked(db, which, ids, actor=info.context.actor)
 
     return _loader(info, f"lineage:{which.value}", batch)
 
@@ -50,7 +50,7 @@ def served(info: Info, as_of: int | None) -> DataLoader[str, list[Record]]:
     db = info.context.db
 
     async def batch(ids: list[str]) -> dict[str, list[Record]]:
-        return await lineage_links.served(db, ids, as_of)
+        return await lineage_links.served(db, ids, as_of, actor=info.context.actor)
 
     return _loader(info, f"lineage:served:{as_of}", batch)
 

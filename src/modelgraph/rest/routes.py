@@ -634,7 +634,7 @@ def list_serves() -> Handler:
     async def handler(request: Request) -> Response:
         service_id = _path_id(request, "inference_service_id")
         req = _list_params(request, (R.SERVE_MODEL,))
-        page = await store.serve_page(_db(request), service_id, req)
+        page = await store.serve_page(_db(request), service_id, req, actor=principal_of(request))
         items = [R.render(R.SERVE_MODEL, node) for node in page.nodes]
         return _envelope(items, page.next_token, req.first)
 

@@ -605,13 +605,21 @@ async def create_serve(
     return await db.write(work)
 
 
-async def serve_page(db: Database, service_kf_id: str, req: PageRequest) -> Page:
-    """A keyset page of an InferenceService's serve-model records (DEPLOYED_AS history)."""
+async def serve_page(
+    db: Database, service_kf_id: str, req: PageRequest, *, actor: Principal
+) -> Page:
+    """A keyset page of an InferenceService's serve-model records (DEPLOYED_AS history),
+    leaving out records of versions ``actor`` may not read."""
     params = _page_params(req)
 
     async def work(tx: AsyncManagedTransaction) -> Page:
+        reader = await access.reader_tx(db, tx, actor)
+        params.update(reader.parameters())
         service = await _require(
-            db, tx, Ref(service_kf_id, (Label.DEPLOYMENT.value,), "inference_service_id", True)
+            db,
+            tx,
+            Ref(service_kf_id, (Label.DEPLOYMENT.value,), "inference_service_id", True),
+            reader,
         )
         rows = await db.fetch(
             tx, "kubeflow/serve_page", _SERVE_PAGE, deploymentId=service["id"], **params

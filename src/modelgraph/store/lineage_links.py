@@ -10,6 +10,8 @@ from typing import LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from modelgraph.domain.principal import Principal
+from modelgraph.store import access
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -43,21 +45,49 @@ _SERVED = query("lineage/links_served")
 
 
 async def _many(
-    db: Database, name: str, text: LiteralString, ids: list[str], **params: object
+    db: Database,
+    name: str,
+    text: LiteralString,
+    ids: list[str],
+    actor: Principal,
+    *,
+    wrapped: bool = False,
+    **params: object,
 ) -> dict[str, list[Record]]:
-    async def work(tx: AsyncManagedTransaction) -> list[Record]:
-        return await db.fetch(tx, name, text, ids=ids, **params)
+    """The links of every id, leaving out linked entities ``actor`` may not read (a nested
+    reference hides what a direct read would refuse, as ``entities.get_many`` does).
+    ``wrapped``: items are ``{role, node}`` (an execution's inputs), not the nodes themselves."""
 
-    return {row["id"]: row["items"] for row in await db.read(work)}
+    def entity_id(item: Record) -> str:
+        return str(item["node"]["id"] if wrapped else item["id"])
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, list[Record]]:
+        rows = await db.fetch(tx, name, text, ids=ids, **params)
+        found = {row["id"]: list(row["items"]) for row in rows}
+        reader = await access.reader_tx(db, tx, actor)
+        linked = sorted({entity_id(item) for items in found.values() for item in items})
+        hidden = await access.unreadable_tx(db, tx, reader, linked)
+        if not hidden:
+            return found
+        return {
+            key: [item for item in items if entity_id(item) not in hidden]
+            for key, items in found.items()
+        }
+
+    return await db.read(work)
 
 
-async def linked(db: Database, link: Link, ids: list[str]) -> dict[str, list[Record]]:
+async def linked(
+    db: Database, link: Link, ids: list[str], *, actor: Principal
+) -> dict[str, list[Record]]:
     """``link`` for every id in one query; ids without links are absent."""
     name, text = _QUERIES[link]
-    return await _many(db, name, text, ids)
+    return await _many(db, name, text, ids, actor, wrapped=link is Link.INPUTS)
 
 
-async def served(db: Database, ids: list[str], as_of: int | None) -> dict[str, list[Record]]:
+async def served(
+    db: Database, ids: list[str], as_of: int | None, *, actor: Principal
+) -> dict[str, list[Record]]:
     """Versions serving each deployment now (``as_of`` None) or at ``as_of``, newest first."""
     at = 2**63 - 1 if as_of is None else as_of  # "now": only open DEPLOYED_AS edges pass
-    return await _many(db, "lineage/links_served", _SERVED, ids, asOf=at)
+    return await _many(db, "lineage/links_served", _SERVED, ids, actor, asOf=at)
