@@ -8,16 +8,15 @@ Requests that wrote nothing (refused input, reads) keep no key, so their retries
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from modelgraph import periodic
 from modelgraph.auth.edge import principal_of
 from modelgraph.domain.errors import ModelGraphError
 from modelgraph.http.errors import error_body
@@ -174,23 +173,9 @@ async def prune_expired(db: Database, batch: int = 10_000) -> int:
             return total
 
 
-async def _prune_loop(db: Database, every: float) -> None:
-    while True:
-        await asyncio.sleep(every)
-        try:
-            await prune_expired(db)
-        except ModelGraphError as exc:  # an outage: the next round tries again
-            log.debug("idempotency key pruning skipped: %s", exc.message)
-
-
-@contextlib.asynccontextmanager
-async def pruning(db: Database, every: float) -> AsyncIterator[None]:
+def pruning(db: Database, every: float) -> AbstractAsyncContextManager[None]:
     """Delete expired keys every ``every`` seconds while the block runs (the service lifespan);
     expired keys are harmless meanwhile: a new claim takes one over."""
-    task = asyncio.create_task(_prune_loop(db, every), name="idempotency-prune")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    return periodic.every(
+        every, lambda: prune_expired(db), name="idempotency key pruning", wait_first=True
+    )

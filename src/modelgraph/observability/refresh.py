@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 
 from neo4j import AsyncManagedTransaction
 
-from modelgraph.domain.errors import ModelGraphError
+from modelgraph import periodic
 from modelgraph.observability import metrics
 from modelgraph.settings import Settings
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database
 
-log = logging.getLogger(__name__)
 _COUNTS = query("events/entity_counts")
 
 
@@ -32,22 +28,10 @@ async def refresh_entity_counts(db: Database) -> int:
     return len(rows)
 
 
-async def _loop(db: Database, every: float) -> None:
-    while True:
-        try:
-            await refresh_entity_counts(db)
-        except ModelGraphError as exc:
-            log.debug("entity count refresh skipped: %s", exc.message)
-        await asyncio.sleep(every)
-
-
-@contextlib.asynccontextmanager
-async def running(db: Database, settings: Settings) -> AsyncIterator[None]:
+def running(db: Database, settings: Settings) -> AbstractAsyncContextManager[None]:
     """Refresh the gauges every ``metrics_refresh_interval`` seconds while the block runs."""
-    task = asyncio.create_task(_loop(db, settings.metrics_refresh_interval), name="metrics")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    return periodic.every(
+        settings.metrics_refresh_interval,
+        lambda: refresh_entity_counts(db),
+        name="entity count refresh",
+    )

@@ -127,15 +127,22 @@ def _object(payload: Any) -> dict[str, Any]:
     return payload
 
 
-async def lineage(request: Request) -> Response:
-    """One RunEvent: 201 recorded, 200 a replay of one already recorded, 400 naming the field."""
-    settings: Settings = request.state.settings
+async def _payload(request: Request) -> Any:
+    """The decoded JSON body, or the 400/413 answer refusing it (a Response)."""
+    limit = request.state.settings.max_body_bytes
     try:
-        payload = json_limits.loads(await _body(request, settings.max_body_bytes))
+        return json_limits.loads(await _body(request, limit))
     except TooLarge:
-        return _too_large(settings.max_body_bytes)
+        return _too_large(limit)
     except Invalid as exc:
         return _error(exc)
+
+
+async def lineage(request: Request) -> Response:
+    """One RunEvent: 201 recorded, 200 a replay of one already recorded, 400 naming the field."""
+    payload = await _payload(request)
+    if isinstance(payload, Response):
+        return payload
     status, answer = await _one(request, payload)
     return JSONResponse(answer, status_code=status)
 
@@ -144,12 +151,9 @@ async def lineage_batch(request: Request) -> Response:
     """A JSON array of RunEvents, written in order a chunk per transaction (a refused event alone
     in its own); the answer lists every event."""
     settings: Settings = request.state.settings
-    try:
-        payload = json_limits.loads(await _body(request, settings.max_body_bytes))
-    except TooLarge:
-        return _too_large(settings.max_body_bytes)
-    except Invalid as exc:
-        return _error(exc)
+    payload = await _payload(request)
+    if isinstance(payload, Response):
+        return payload
     if not isinstance(payload, list):
         return _error(Invalid("a batch is a JSON array of OpenLineage events", field="body"))
     limit = settings.openlineage_max_batch
