@@ -241,7 +241,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"# ModelGraph benchmark · {results['size']}",
         "",
         f"Machine: {m['cpu_count']} CPUs, {m['memory_bytes'] / 2**30:.1f} GiB RAM, "
-        f"Python {m['python']}, {m.get('neo4j', '?')}; load average at start "
+        f"Python {m['python']}, {m.get('neo4j', '?')} (page cache "
+        f"{m.get('neo4j_memory', {}).get('pagecache', '?')}); load average at start "
         f"{m['load_average_at_start']}, at end {m.get('load_average_at_end')}. "
         "Absolute times on a shared machine are noise; read the ratios.",
         "",

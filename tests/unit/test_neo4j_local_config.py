@@ -43,6 +43,24 @@ def test_conf_keeps_data_logs_and_run_under_home(tmp_path: Path) -> None:
     assert server.data_dir == tmp_path / "neo4j" / "data"
 
 
+def test_memory_comes_from_the_environment_or_the_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = LocalNeo4j(home=tmp_path)
+    conf = _conf(render_conf(server, auth_enabled=False))
+    assert conf["server.memory.pagecache.size"] == "256m"
+    assert conf["server.memory.heap.max_size"] == "1g"
+    monkeypatch.setenv("MODELGRAPH_NEO4J_LOCAL_PAGECACHE", "4G")
+    monkeypatch.setenv("MODELGRAPH_NEO4J_LOCAL_HEAP", "2g")
+    conf = _conf(render_conf(server, auth_enabled=False))
+    assert conf["server.memory.pagecache.size"] == "4g"
+    assert conf["server.memory.heap.initial_size"] == conf["server.memory.heap.max_size"] == "2g"
+    for bad in ("4 GB", "0g", "-1m", "4g\nserver.bolt.enabled=false"):
+        monkeypatch.setenv("MODELGRAPH_NEO4J_LOCAL_PAGECACHE", bad)
+        with pytest.raises(LocalNeo4jError, match="MODELGRAPH_NEO4J_LOCAL_PAGECACHE"):
+            render_conf(server, auth_enabled=False)
+
+
 @pytest.mark.parametrize(("auth", "expected"), [(True, "true"), (False, "false")])
 def test_conf_auth_switch(tmp_path: Path, auth: bool, expected: str) -> None:
     conf = _conf(render_conf(LocalNeo4j(home=tmp_path), auth_enabled=auth))

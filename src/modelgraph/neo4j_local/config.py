@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,8 @@ ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 ENV_HOME = "MODELGRAPH_HOME"
 ENV_CACHE = "MODELGRAPH_NEO4J_CACHE"
 ENV_PORT = "MODELGRAPH_NEO4J_LOCAL_PORT"
+ENV_PAGECACHE = "MODELGRAPH_NEO4J_LOCAL_PAGECACHE"
+ENV_HEAP = "MODELGRAPH_NEO4J_LOCAL_HEAP"
 ENV_VERSION = "MODELGRAPH_NEO4J_LOCAL_VERSION"
 ENV_PASSWORD = "MODELGRAPH_NEO4J_PASSWORD"
 
@@ -74,6 +77,16 @@ def default_port() -> int:
         return check_port(int(value))
     except ValueError:
         raise LocalNeo4jError(f"{ENV_PORT}={value!r} is not a port number") from None
+
+
+def memory_size(env: str, default: str) -> str:
+    """A Neo4j memory setting from ``env`` (digits and k, m or g: ``4g``), else ``default``."""
+    value = os.environ.get(env, "").strip().lower()
+    if not value:
+        return default
+    if not re.fullmatch(r"[1-9][0-9]{0,6}[kmg]", value):
+        raise LocalNeo4jError(f"{env}={value!r} is not a memory size such as 512m or 4g")
+    return value
 
 
 def check_port(port: int) -> int:
@@ -195,9 +208,11 @@ def render_conf(server: LocalNeo4j, *, auth_enabled: bool) -> str:
         "server.directories.run": str(server.run_dir),
         "server.directories.plugins": str(d / "plugins"),
         "server.directories.import": str(d / "import"),
-        "server.memory.heap.initial_size": HEAP_INITIAL,
-        "server.memory.heap.max_size": HEAP_MAX,
-        "server.memory.pagecache.size": PAGECACHE,
+        # The page cache should hold the store (Neo4j's sizing rule): a lineage walk that misses
+        # it reads from disk. The defaults suit the demo and tests; a large graph sets more.
+        "server.memory.heap.initial_size": memory_size(ENV_HEAP, HEAP_INITIAL),
+        "server.memory.heap.max_size": memory_size(ENV_HEAP, HEAP_MAX),
+        "server.memory.pagecache.size": memory_size(ENV_PAGECACHE, PAGECACHE),
         # Netty waits 2 x 5 s of quiet period on shutdown by default; a local server need not.
         "internal.dbms.bolt.netty_server_shutdown_quiet_period": "0",
     }
