@@ -23,7 +23,7 @@ from modelgraph.domain.graph import PARENTS, Label, Rel, actor_id, check_name, s
 from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import SYSTEM, Principal
 from modelgraph.domain.registry import Stage
-from modelgraph.store import access, events
+from modelgraph.store import events
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database
 
@@ -124,10 +124,8 @@ async def load_nodes(
         at=at,
         everyone=EVERYONE,
     )
-    if kind.value in access.SCOPED_KINDS:
-        # New rows got the creator's and the default grants; rows reloaded over nodes whose
-        # grants changed keep them, so the read label is recomputed from what is there.
-        await access.sync_restricted_all(db)
+    # New models and experiments got their grants and read label in the chunk's statement
+    # (bulk/_grants); reloaded ones keep theirs.
     return written
 
 
