@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from modelgraph.domain.access import EVERYONE, Permission, SubjectType
 from modelgraph.domain.errors import NotFound
 from modelgraph.domain.graph import Label
-from modelgraph.domain.principal import SYSTEM
-from modelgraph.store import admin, bulk, events
+from modelgraph.domain.principal import SYSTEM, AuthMethod, Principal
+from modelgraph.store import access, admin, bulk, events
 from modelgraph.store.bulk import Edge, GraphBatch
 from modelgraph.store.db import Database
 from modelgraph.store.listing import ListRequest, list_page
@@ -89,3 +90,27 @@ async def test_graph_batch_children_name_their_parent_in_the_event_scope(db: Dat
     recorded = {e.entity_id: e for e in await events.for_entities(db, [model, version])}
     assert recorded[version].type == "model_version.created"
     assert recorded[version].scope_ids == [version, model]
+
+
+async def test_bulk_models_get_the_grants_and_read_label_a_create_gives(db: Database) -> None:
+    viewer = Principal("vera", roles=frozenset({"viewer"}), method=AuthMethod.TOKEN)
+    g = GraphBatch()
+    opened = g.node(Label.REGISTERED_MODEL, "bulk-open")
+    await g.load(db)
+    granted = {
+        (r["subjectType"], r["subject"], r["permission"])
+        for r in await access.grants(db, opened, actor=SYSTEM)
+    }
+    assert granted == {("USER", SYSTEM.id, "MANAGE"), ("GROUP", EVERYONE, "READ")}
+
+    await access.set_default_permission(db, None, actor=SYSTEM)
+    g = GraphBatch()
+    closed = g.node(Label.REGISTERED_MODEL, "bulk-closed")
+    await g.load(db)
+    page = await list_page(db, ListRequest(kind=Label.REGISTERED_MODEL, first=5), actor=viewer)
+    assert [n["id"] for n in page.nodes] == [opened]
+    # A reload keeps grants changed since: opening the closed model survives loading it again.
+    await access.set_grant(db, closed, SubjectType.GROUP, EVERYONE, Permission.READ, actor=SYSTEM)
+    await g.load(db)
+    page = await list_page(db, ListRequest(kind=Label.REGISTERED_MODEL, first=5), actor=viewer)
+    assert sorted(n["id"] for n in page.nodes) == sorted([opened, closed])
