@@ -6,6 +6,7 @@ Docker engine answers; otherwise the project's own Docker-free launcher in a tem
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from neo4j import AsyncGraphDatabase
 from pydantic import SecretStr
 
 from modelgraph.app import create_app
@@ -126,6 +128,21 @@ async def db(database: Database) -> Database:
     return database
 
 
+@contextlib.asynccontextmanager
+async def one_connection(settings: Settings, acquisition_timeout: float) -> AsyncIterator[Database]:
+    """A Database over a driver of its own with a single pooled connection, closed afterwards."""
+    driver = AsyncGraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=settings.neo4j_auth(),
+        max_connection_pool_size=1,
+        connection_acquisition_timeout=acquisition_timeout,
+    )
+    try:
+        yield Database(driver, settings.neo4j_database)
+    finally:
+        await driver.close()
+
+
 class LiveServer:
     """A real uvicorn serving the app on 127.0.0.1 in a background thread."""
 
@@ -187,4 +204,4 @@ async def gql(
     return body
 
 
-__all__ = ["LiveServer", "Neo4jServer", "free_port", "gql"]
+__all__ = ["LiveServer", "Neo4jServer", "free_port", "gql", "one_connection"]

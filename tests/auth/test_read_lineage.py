@@ -138,6 +138,17 @@ def shape(answer: dict[str, Any]) -> tuple[list[tuple[str, str, int, list[str]]]
     return nodes, edges
 
 
+async def restricted_graph(
+    http: httpx.AsyncClient, db: Database
+) -> tuple[str, str, dict[str, str]]:
+    """Admin and viewer tokens and the graph of :func:`build`, its model and experiment closed."""
+    admin = (await access.create_token(db, "root", "root", ["admin"], None, actor=SYSTEM)).secret
+    viewer = (await access.create_token(db, "v", "carol", ["viewer"], None, actor=SYSTEM)).secret
+    ids = await build(http, admin)
+    await restrict(db, ids)
+    return admin, viewer, ids
+
+
 def assert_placeholder(node: dict[str, Any]) -> None:
     assert node["restricted"] is True
     kept = {"id", "kind", "distance", "path", "restricted"}
@@ -147,10 +158,7 @@ def assert_placeholder(node: dict[str, Any]) -> None:
 async def test_viewer_sees_the_path_through_an_unreadable_model_but_none_of_it(
     http: httpx.AsyncClient, db: Database
 ) -> None:
-    admin = (await access.create_token(db, "root", "root", ["admin"], None, actor=SYSTEM)).secret
-    viewer = (await access.create_token(db, "v", "carol", ["viewer"], None, actor=SYSTEM)).secret
-    ids = await build(http, admin)
-    await restrict(db, ids)
+    admin, viewer, ids = await restricted_graph(http, db)
 
     full = (await ok(http, admin, TRACE, ref="env-public/dep-public"))["trace"]
     seen = await call(http, viewer, TRACE, ref="env-public/dep-public")
@@ -189,10 +197,7 @@ async def test_viewer_sees_the_path_through_an_unreadable_model_but_none_of_it(
 async def test_an_unreadable_root_is_forbidden_and_a_grant_reveals_it(
     http: httpx.AsyncClient, db: Database
 ) -> None:
-    admin = (await access.create_token(db, "root", "root", ["admin"], None, actor=SYSTEM)).secret
-    viewer = (await access.create_token(db, "v", "carol", ["viewer"], None, actor=SYSTEM)).secret
-    ids = await build(http, admin)
-    await restrict(db, ids)
+    admin, viewer, ids = await restricted_graph(http, db)
 
     for query in (TRACE, IMPACT, LINEAGE):
         refused = await call(http, viewer, query, ref="model-hidden:v1")
@@ -245,10 +250,7 @@ NESTED = """{
 async def test_nested_lineage_fields_hide_what_the_caller_may_not_read(
     http: httpx.AsyncClient, db: Database
 ) -> None:
-    admin = (await access.create_token(db, "root", "root", ["admin"], None, actor=SYSTEM)).secret
-    viewer = (await access.create_token(db, "v", "carol", ["viewer"], None, actor=SYSTEM)).secret
-    ids = await build(http, admin)
-    await restrict(db, ids)
+    admin, viewer, ids = await restricted_graph(http, db)
     query = NESTED % ids["open"]
 
     full = await ok(http, admin, query)

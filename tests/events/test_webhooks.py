@@ -9,9 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
+from modelgraph.domain.principal import SYSTEM
 from modelgraph.settings import Settings
 from modelgraph.store import webhooks as webhook_store
 from modelgraph.store.db import Database
+from modelgraph.webhooks import service
 from modelgraph.webhooks.worker import DeliveryWorker, backoff, retry_after
 from tests.conftest import LiveServer, free_port, gql
 from tests.events.conftest import event_settings
@@ -204,13 +206,12 @@ async def test_ssrf_guard_refuses_non_public_targets(
 ) -> None:
     from modelgraph.domain.errors import Invalid
     from modelgraph.domain.principal import Principal
-    from modelgraph.webhooks import service
 
     guarded = settings.model_copy(update={"webhook_allow": allow})
     with pytest.raises(Invalid) as refused:
         await service.register(db, guarded, Principal("tester"), url=url)
     assert refused.value.field == "url"
-    assert await webhook_store.list_all(db) == []
+    assert await service.manageable(db, SYSTEM) == []
 
 
 async def test_bad_input_is_a_typed_error(events_client: httpx.AsyncClient) -> None:

@@ -12,6 +12,7 @@ from modelgraph.store import access, admin, bulk, events
 from modelgraph.store.bulk import Edge, GraphBatch
 from modelgraph.store.db import Database
 from modelgraph.store.listing import ListRequest, list_page
+from modelgraph.webhooks.service import read_events
 
 
 async def test_every_kind_and_edge_kind_loads_with_contract_fields(db: Database) -> None:
@@ -63,7 +64,7 @@ async def test_edge_to_missing_endpoint_is_reported(db: Database) -> None:
 async def test_bulk_nodes_record_their_created_events_once(db: Database) -> None:
     rows = [{"id": f"ev-{i:05d}", "name": f"m{i}"} for i in range(bulk.CHUNK + 3)]
     assert await bulk.load_nodes(db, Label.REGISTERED_MODEL, rows) == bulk.CHUNK + 3
-    loaded = await events.since(db, 0, limit=events.MAX_PAGE)
+    loaded = await read_events(db, SYSTEM, 0, limit=events.MAX_PAGE)
     head = await events.head(db)
     assert head == bulk.CHUNK + 3  # one event per node, gap-free across both chunks
     assert {e.type for e in loaded} == {"registered_model.created"}
@@ -78,7 +79,7 @@ async def test_bulk_nodes_record_their_created_events_once(db: Database) -> None
     more = [*rows[:10], {"id": "ev-new", "name": "fresh"}]
     assert await bulk.load_nodes(db, Label.REGISTERED_MODEL, more) == 11
     assert await events.head(db) == head + 1
-    [latest] = await events.since(db, head)
+    [latest] = await read_events(db, SYSTEM, head)
     assert latest.entity_id == "ev-new"
 
 

@@ -15,6 +15,7 @@ from modelgraph.settings import Settings
 from modelgraph.store import events
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database
+from tests.conftest import one_connection
 
 PING = query("health/ping")
 NODE = {"id": "db-errors-probe", "kind": "Probe"}
@@ -35,23 +36,14 @@ async def _holding(
 
 
 async def test_a_full_pool_is_unavailable(settings: Settings, db: Database) -> None:
-    driver = AsyncGraphDatabase.driver(
-        settings.neo4j_uri,
-        auth=settings.neo4j_auth(),
-        max_connection_pool_size=1,
-        connection_acquisition_timeout=0.5,
-    )
-    one = Database(driver, settings.neo4j_database)
-    started, release = asyncio.Event(), asyncio.Event()
-    try:
+    async with one_connection(settings, acquisition_timeout=0.5) as one:
+        started, release = asyncio.Event(), asyncio.Event()
         holder = asyncio.create_task(_holding(one, False, started, release))
         await started.wait()
         with pytest.raises(Unavailable, match="no connection free"):
             await one.ping()
         release.set()
         await holder
-    finally:
-        await driver.close()
 
 
 async def test_a_timeout_while_waiting_for_a_lock_is_unavailable(

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from neo4j import AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -17,7 +17,7 @@ from modelgraph.observability import refresh
 from modelgraph.settings import Settings
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database
-from tests.conftest import gql
+from tests.conftest import gql, one_connection
 
 REST = "/api/model_registry/v1alpha3"
 PING = query("health/ping")
@@ -177,25 +177,18 @@ async def test_pool_gauges_see_sessions_in_use_and_the_wait_for_a_connection(
     settings: Settings, db: Database
 ) -> None:
     """A driver with one pooled connection: a second transaction waits for the first."""
-    driver = AsyncGraphDatabase.driver(
-        settings.neo4j_uri,
-        auth=settings.neo4j_auth(),
-        max_connection_pool_size=1,
-        connection_acquisition_timeout=60,
-    )
-    one = Database(driver, settings.neo4j_database)
     release = asyncio.Event()
     started = asyncio.Event()
+    async with one_connection(settings, acquisition_timeout=60) as one:
 
-    async def hold(tx: AsyncManagedTransaction) -> None:
-        await one.fetch(tx, "health/ping", PING)
-        started.set()
-        await release.wait()
+        async def hold(tx: AsyncManagedTransaction) -> None:
+            await one.fetch(tx, "health/ping", PING)
+            started.set()
+            await release.wait()
 
-    async def quick(tx: AsyncManagedTransaction) -> None:
-        await one.fetch(tx, "health/ping", PING)
+        async def quick(tx: AsyncManagedTransaction) -> None:
+            await one.fetch(tx, "health/ping", PING)
 
-    try:
         base = await _settled("modelgraph_neo4j_sessions_in_use", mode="read")
         waited = _sample("modelgraph_neo4j_acquisition_wait_seconds_sum", mode="read")
         holder = asyncio.create_task(one.read(hold))
@@ -208,5 +201,3 @@ async def test_pool_gauges_see_sessions_in_use_and_the_wait_for_a_connection(
         assert await _settled("modelgraph_neo4j_sessions_in_use", mode="read") <= base
         # The second transaction's start waited the second the first held the only connection.
         assert _sample("modelgraph_neo4j_acquisition_wait_seconds_sum", mode="read") - waited >= 0.9
-    finally:
-        await driver.close()

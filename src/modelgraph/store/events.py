@@ -29,8 +29,6 @@ _BY_ENTITY = query("events/by_entity")
 _HEAD = query("events/head")
 
 MAX_PAGE = 1_000
-# The read-rule parameters of a caller that may read every event.
-READ_EVERYTHING: Mapping[str, Any] = {"readAll": True, "hiddenScopes": []}
 
 
 @dataclass(frozen=True)
@@ -164,25 +162,6 @@ async def since_tx(
         **read,
     )
     return [event_from(r["event"]) for r in rows]
-
-
-async def since(
-    db: Database,
-    after: int,
-    *,
-    types: Sequence[str] | None = None,
-    scope_id: str | None = None,
-    limit: int = MAX_PAGE,
-) -> list[Event]:
-    """Every event with ``seq > after`` (the service's own view: the webhook dispatcher, tests);
-    callers on behalf of a principal go through ``webhooks.service.read_events``."""
-
-    async def work(tx: AsyncManagedTransaction) -> list[Event]:
-        return await since_tx(
-            db, tx, after, READ_EVERYTHING, types=types, scope_id=scope_id, limit=limit
-        )
-
-    return await db.read(work)
 
 
 async def for_entities(db: Database, entity_ids: Sequence[str]) -> list[Event]:

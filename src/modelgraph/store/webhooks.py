@@ -54,13 +54,9 @@ async def create(db: Database, props: dict[str, Any], *, actor: Principal) -> Re
     return await db.write(work)
 
 
-async def list_all(db: Database) -> list[Record]:
+async def list_all_tx(db: Database, tx: AsyncManagedTransaction) -> list[Record]:
     """Every webhook, oldest first, secrets left out."""
-
-    async def work(tx: AsyncManagedTransaction) -> list[Record]:
-        return [r["webhook"] for r in await db.fetch(tx, "events/webhook_list", _LIST)]
-
-    return await db.read(work)
+    return [r["webhook"] for r in await db.fetch(tx, "events/webhook_list", _LIST)]
 
 
 async def get(db: Database, webhook_id: str) -> Record | None:

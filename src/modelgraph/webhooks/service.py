@@ -65,9 +65,9 @@ async def read_events(
 
 async def manageable(db: Database, principal: Principal) -> list[Record]:
     """The webhooks the principal may manage (admins: every one), oldest first."""
-    every = await store.list_all(db)
 
     async def work(tx: AsyncManagedTransaction) -> list[Record]:
+        every = await store.list_all_tx(db, tx)
         allowed: dict[str | None, bool] = {}
         for webhook in every:
             scope = webhook.get("scopeId")
