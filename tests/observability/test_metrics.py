@@ -122,7 +122,14 @@ async def test_one_json_line_per_request_with_a_propagated_request_id(
     assert line["status"] == 200
     assert isinstance(line["neo4jRoundTrips"], int) and line["neo4jRoundTrips"] >= 1
     assert isinstance(line["durationMs"], float) and line["durationMs"] > 0
-    health = [x for x in access_lines if x["requestId"] == generated.headers["x-request-id"]]
+    # The line is written after the answer is sent: give the server thread a moment.
+    wanted = generated.headers["x-request-id"]
+    for _ in range(100):
+        health = [x for x in access_lines if x["requestId"] == wanted]
+        if health:
+            break
+        await asyncio.sleep(0.02)
+    assert health, access_lines
     assert health[0]["neo4jRoundTrips"] == 0 and health[0]["principal"] == "anonymous"
 
 

@@ -21,6 +21,7 @@ from modelgraph.store.cypher import query
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _PING = query("health/ping")
+_WRITE_GATE = query("events/write_gate")
 DEFAULT_TX_TIMEOUT = 30.0
 
 Record = dict[str, Any]
@@ -105,6 +106,8 @@ class Database:
             work = _claiming(claim, work)
         else:
             claim = None
+        if write:
+            work = _gated(self, work)
         mode = "write" if write else "read"
         bounded = neo4j.unit_of_work(timeout=self.tx_timeout)(_timed_start(mode, work))
         in_use = metrics.NEO4J_SESSIONS_IN_USE.labels(mode)
@@ -193,6 +196,17 @@ def _timed_start(mode: str, work: TxFunc[T]) -> TxFunc[T]:
         return await work(tx)
 
     return timed
+
+
+def _gated(db: Database, work: TxFunc[T]) -> TxFunc[T]:
+    """``work`` after taking the writers' turn lock (events/write_gate): deadlock-free writes."""
+
+    async def gated(tx: AsyncManagedTransaction) -> T:
+        db.round_trips.add("events/write_gate")
+        await (await tx.run(_WRITE_GATE)).consume()
+        return await work(tx)
+
+    return gated
 
 
 def _claiming(claim: WriteClaim, work: TxFunc[T]) -> TxFunc[T]:
