@@ -148,7 +148,7 @@ def write_csv(units: int, seed: int, out: Path) -> dict[str, Any]:
     tables = {
         label: _Table(
             out / f"nodes-{label.value}.csv",
-            ["id:ID", ":LABEL", "kind", "kfId:long"],
+            ["id:ID", ":LABEL", "kind", "kfId:long", "kfParentId:long"],
             cols,
         )
         for label, cols in node_cols.items()
@@ -161,6 +161,7 @@ def write_csv(units: int, seed: int, out: Path) -> dict[str, Any]:
     by_label: Counter[str] = Counter()
     by_edge: Counter[str] = Counter()
     kf_id = seq = 0
+    kf_of: dict[str, int] = {}
     at = int(time.time() * 1000)
     try:
         for unit in Generator(units, seed):
@@ -168,8 +169,12 @@ def write_csv(units: int, seed: int, out: Path) -> dict[str, Any]:
                 for row in rows:
                     kf_id += 1
                     seq += 1
+                    kf_of[row["id"]] = kf_id
+                    # As create_tx stamps it (a parent generated later is left to migrate).
+                    parent = kf_of.get(row.get("parentId") or "")
                     tables[label].write(
-                        [row["id"], f"{_ENTITY};{label.value}", label.value, kf_id], row
+                        [row["id"], f"{_ENTITY};{label.value}", label.value, kf_id, _cell(parent)],
+                        row,
                     )
                     event_table.write(*_event_rows(label, row, seq, at))
                 by_label[label.value] += len(rows)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from modelgraph.domain.access import EVERYONE
 from modelgraph.domain.errors import FailedPrecondition
-from modelgraph.store import migrations
+from modelgraph.store import access, kubeflow, migrations
 from modelgraph.store.cypher import all_files
 from modelgraph.store.db import Database
 
@@ -63,3 +64,40 @@ def test_schema_file_names_are_checked(cypher_dir: Path) -> None:
     )
     with pytest.raises(ValueError, match="NNNN_name"):
         migrations.load_files()
+
+
+async def test_backfills_run_in_bounded_batches_until_done(db: Database) -> None:
+    # A graph written by an offline import: no Kubeflow ids, no parent ids, no read labels.
+    async with db.driver.session(database=db.database) as session:
+        await session.run(
+            """UNWIND range(1, 5) AS m
+            CREATE (model:Entity:RegisteredModel {id: 'm' + m, kind: 'RegisteredModel',
+                                                 name: 'm' + m, createdAt: m})
+            WITH model, m
+            UNWIND range(1, 2) AS v
+            CREATE (model)-[:HAS_VERSION]->(:Entity:ModelVersion {id: model.id + 'v' + v,
+              kind: 'ModelVersion', name: 'v' + v, parentId: model.id, createdAt: 10 + m})"""
+        )
+        await session.run(
+            """CREATE (:Entity:Experiment {id: 'x1', kind: 'Experiment', name: 'x1', createdAt: 0})
+            CREATE (:AccessGrant {resourceId: 'm1', subjectType: 'GROUP', subject: $everyone,
+                                  permission: 'READ'})""",
+            everyone=EVERYONE,
+        )
+    assert await kubeflow.assign_ids(db, batch=2) == 16
+    assert await access.sync_restricted_all(db, batch=2) == 5
+    async with db.driver.session(database=db.database) as session:
+        rows = await (
+            await session.run(
+                """MATCH (n:Entity) OPTIONAL MATCH (p:Entity {id: n.parentId})
+                RETURN n.id AS id, n.kfId AS kfId, n.kfParentId AS parent, p.kfId AS expected,
+                       n:ReadRestricted AS restricted ORDER BY n.kfId"""
+            )
+        ).data()
+    assert [r["kfId"] for r in rows] == list(range(1, 17))
+    assert rows[0]["id"] == "x1"  # oldest first
+    assert all(r["parent"] == r["expected"] for r in rows)
+    assert {r["id"] for r in rows if r["restricted"]} == {"x1", "m2", "m3", "m4", "m5"}
+    # Nothing left to do: a second pass changes nothing.
+    assert await kubeflow.assign_ids(db, batch=2) == 0
+    assert await access.sync_restricted_all(db, batch=2) == 0

@@ -1,10 +1,13 @@
 // Kubeflow REST: give numeric Kubeflow ids to entities created elsewhere (GraphQL, loaders),
 // record each child's parent Kubeflow id, fill a Deployment's Kubeflow model/version fields from
 // its current DEPLOYED_AS edge, and make DEPLOYED_AS edges addressable as serve-model records.
+// Each part changes at most $batch items; the caller repeats until every count is 0, so a graph
+// of a million nodes is backfilled in bounded transactions.
 CALL () {
   MATCH (n:Entity)
   WHERE n.kfId IS NULL
   WITH n ORDER BY n.createdAt, n.id
+  LIMIT $batch
   WITH collect(n) AS nodes
   WHERE size(nodes) > 0
   MERGE (s:_KubeflowSequence {name: 'ids'})
@@ -20,12 +23,15 @@ CALL () {
   MATCH (n:Entity)
   WHERE n.parentId IS NOT NULL AND n.kfParentId IS NULL
   MATCH (p:Entity {id: n.parentId})
+  WHERE p.kfId IS NOT NULL
+  WITH n, p LIMIT $batch
   SET n.kfParentId = p.kfId
   RETURN count(n) AS linked
 }
 CALL () {
   MATCH (v:ModelVersion)-[r:DEPLOYED_AS]->(d:Deployment)
-  WHERE r.until IS NULL AND d.registeredModelId IS NULL
+  WHERE r.until IS NULL AND d.registeredModelId IS NULL AND v.kfParentId IS NOT NULL
+  WITH v, d LIMIT $batch
   SET d.modelVersionId = toString(v.kfId), d.registeredModelId = toString(v.kfParentId)
   RETURN count(d) AS filled
 }
@@ -33,6 +39,7 @@ CALL () {
   MATCH (:ModelVersion)-[r:DEPLOYED_AS]->(:Deployment)
   WHERE r.kfId IS NULL
   WITH r ORDER BY r.since
+  LIMIT $batch
   WITH collect(r) AS edges
   WHERE size(edges) > 0
   MERGE (s:_KubeflowSequence {name: 'ids'})

@@ -266,16 +266,23 @@ async def sync_restricted_tx(db: Database, tx: AsyncManagedTransaction, resource
     )
 
 
-async def sync_restricted_all(db: Database) -> int:
-    """Backfill the label over every model and experiment (migrate, bulk loads); idempotent."""
+async def sync_restricted_all(db: Database, batch: int = 20_000) -> int:
+    """Backfill the label over every model and experiment (migrate); idempotent, ``batch`` per
+    transaction. Returns how many it newly marked restricted."""
 
-    async def work(tx: AsyncManagedTransaction) -> int:
+    async def work(tx: AsyncManagedTransaction) -> tuple[int, int]:
         row = await db.fetch_one(
-            tx, "access/sync_restricted_all", _SYNC_RESTRICTED_ALL, everyone=EVERYONE
+            tx, "access/sync_restricted_all", _SYNC_RESTRICTED_ALL, everyone=EVERYONE, batch=batch
         )
-        return int(row["restricted"]) if row else 0
+        assert row is not None  # an aggregate: one row
+        return int(row["changed"]), int(row["restricted"])
 
-    return await db.write(work)
+    marked = 0
+    while True:
+        changed, restricted = await db.write(work)
+        marked += restricted
+        if changed == 0:
+            return marked
 
 
 async def authorize_webhook_tx(

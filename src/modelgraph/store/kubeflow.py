@@ -141,15 +141,25 @@ async def _require(
     return node
 
 
-async def assign_ids(db: Database) -> int:
-    """Backfill kfIds on graphs written before every writer stamped them (idempotent; migrate)."""
+BACKFILL_BATCH = 20_000
 
-    async def work(tx: AsyncManagedTransaction) -> int:
-        row = await db.fetch_one(tx, "kubeflow/assign_ids", _ASSIGN_IDS)
-        assert row is not None
-        return int(row["assigned"]) + int(row["served"])
 
-    return await db.write(work)
+async def assign_ids(db: Database, batch: int = BACKFILL_BATCH) -> int:
+    """Backfill kfIds on graphs written before every writer stamped them (idempotent; migrate),
+    ``batch`` items per part and transaction; returns the ids given to nodes and serve records."""
+
+    async def work(tx: AsyncManagedTransaction) -> tuple[int, int]:
+        row = await db.fetch_one(tx, "kubeflow/assign_ids", _ASSIGN_IDS, batch=batch)
+        assert row is not None  # every part aggregates: one row
+        given = int(row["assigned"]) + int(row["served"])
+        return given, given + int(row["linked"]) + int(row["filled"])
+
+    total = 0
+    while True:
+        given, changed = await db.write(work)
+        total += given
+        if changed == 0:
+            return total
 
 
 async def get(
