@@ -247,6 +247,8 @@ def markdown(results: dict[str, Any]) -> str:
         "Absolute times on a shared machine are noise; read the ratios.",
         "",
     ]
+    if results.get("complete") is False:
+        lines += ["**Partial run**: the parts below were measured before it stopped.", ""]
     load = results.get("load")
     if load:
         lines += [
@@ -393,7 +395,9 @@ def _extra_sections(results: dict[str, Any]) -> list[str]:
             lines.append(f"| {name} | " + " | ".join(_fmt(c) for c in cells) + " |")
         lines.append("")
     offline = results.get("offline_import")
-    if offline:
+    if offline and offline.get("status") == "failed":
+        lines += ["## Offline initial import", "", f"failed: `{offline['error']}`", ""]
+    elif offline:
         lines += [
             "## Offline initial import (`neo4j-admin database import full`)",
             "",

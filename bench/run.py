@@ -343,6 +343,17 @@ async def main_async(args: argparse.Namespace) -> int:
         "heap": os.environ.get(ENV_HEAP, HEAP_MAX),
     }
     started = time.time()
+    stem = f"{size}-{args.tag}" if args.tag else size
+
+    def save(final: bool = False) -> None:
+        # Written after every part, so a part that crashes keeps the figures measured before it.
+        results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        results["wall_seconds"] = round(time.time() - started, 1)
+        results["complete"] = final
+        results["targets"] = report.targets(results)
+        (RESULTS / f"{stem}.json").write_text(json.dumps(results, indent=2) + "\n")
+        (RESULTS / f"{stem}.md").write_text(report.markdown(results))
+
     with neo4j_target() as target:
         settings = Settings(neo4j_uri=target.uri, _env_file=None)
         driver = make_driver(settings)
@@ -369,16 +380,19 @@ async def main_async(args: argparse.Namespace) -> int:
             results["latency_cliff"] = next(
                 (r for r in records if r["workload"] == "latency_cliff"), None
             )
+            save()
             if args.workers:
                 results["workers_scaling"] = await workers_scaling(
                     target.uri, handles, args.workers, args.requests
                 )
+                save()
             if not args.skip_peers:
                 chosen = args.peers or PEERS_BY_SIZE.get(size, tuple(peers.PEERS))
                 results["peers"] = peers.run_all(
                     dump, asdict(handles), args.peer_requests, STATE_DIR / size, console, chosen
                 )
                 results["peer_ratios"] = report.peer_ratios(records, results["peers"])
+                save()
             if not args.skip_profile:
                 slowest = report.slowest(records, available)
                 if slowest is not None:
@@ -388,16 +402,16 @@ async def main_async(args: argparse.Namespace) -> int:
                     )
         finally:
             await driver.close()
+    save()
     if not args.skip_offline_import:
         console.print("offline import: CSV + neo4j-admin database import full (own home)")
-        results["offline_import"] = await offline_import.run_async(units, args.seed)
-        console.print(f"offline import: {results['offline_import']['nodes_per_s']:,} nodes/s")
-    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    results["wall_seconds"] = round(time.time() - started, 1)
-    results["targets"] = report.targets(results)
-    stem = f"{size}-{args.tag}" if args.tag else size
-    (RESULTS / f"{stem}.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / f"{stem}.md").write_text(report.markdown(results))
+        try:
+            results["offline_import"] = await offline_import.run_async(units, args.seed)
+            console.print(f"offline import: {results['offline_import']['nodes_per_s']:,} nodes/s")
+        except Exception as exc:  # recorded: the figures measured before it stay written
+            results["offline_import"] = {"status": "failed", "error": repr(exc)[:2000]}
+            console.print(f"[red]offline import failed: {exc!r}")
+    save(final=True)
     console.print(f"wrote {RESULTS / f'{stem}.json'} and {RESULTS / f'{stem}.md'}")
     return 0
 
