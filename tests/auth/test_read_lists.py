@@ -170,3 +170,24 @@ async def test_kubeflow_lists_hide_and_direct_reads_refuse_unreadable_models(
     assert (await ok(http, viewer, '{ registeredModel(name: "fleet-4") { name } }'))[
         "registeredModel"
     ]["name"] == "fleet-4"
+
+
+async def test_a_closed_models_training_run_does_not_spell_out_its_name(
+    http: httpx.AsyncClient, db: Database
+) -> None:
+    admin, viewer, _ = await setup(http, db)
+    made = await ok(
+        http,
+        admin,
+        """mutation { registerModel(input: {modelName: "fleet-1", versionName: "v2",
+            training: {metrics: [{key: "loss", value: 0.2}]}}) {
+            version { id } execution { id name } } }""",
+    )
+    run = made["registerModel"]["execution"]
+    assert run["name"] == f"train {made['registerModel']['version']['id']}"
+    # The run is outside any experiment, so everyone may read it; nothing in it names fleet-1.
+    listed = await ok(http, viewer, "{ executions(first: 50) { nodes { id name } } }")
+    assert run in listed["executions"]["nodes"]
+    assert not any("fleet-1" in n["name"] for n in listed["executions"]["nodes"])
+    hits = await ok(http, viewer, '{ search(query: "fleet-1", first: 50) { name label } }')
+    assert not any("fleet-1" in h["name"] + h["label"] for h in hits["search"])

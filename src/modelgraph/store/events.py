@@ -182,22 +182,3 @@ async def head(db: Database) -> int:
         return int(row["seq"]) if row else 0
 
     return await db.read(work)
-
-
-async def record_one(
-    db: Database,
-    type: EventType,
-    entity: Mapping[str, Any],
-    principal: Principal,
-    payload: Mapping[str, Any] | None = None,
-    *,
-    target_webhook_id: str | None = None,
-) -> int:
-    """Record an event that is itself the whole change (a webhook test ping)."""
-
-    async def work(tx: AsyncManagedTransaction) -> int:
-        return await record(
-            tx, type, entity, principal, payload, target_webhook_id=target_webhook_id
-        )
-
-    return await db.write(work)

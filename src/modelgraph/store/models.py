@@ -125,7 +125,9 @@ async def register_model(db: Database, reg: Registration, *, actor: Principal) -
         execution = None
         if reg.run is not None:
             run_props = {
-                "name": f"train {reg.model_name} {reg.version_name}",
+                # Named by the version's id, not the model's name: a run outside the model's
+                # read scope (no experiment, or an open one) must not spell out a closed model.
+                "name": f"train {version['id']}",
                 "type": ExecutionType.TRAINING.value,
                 **reg.run.props,
             }

@@ -7,9 +7,10 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from modelgraph.domain.events import EventType
 from modelgraph.domain.ids import now_ms
 from modelgraph.domain.principal import Principal
-from modelgraph.store import access
+from modelgraph.store import access, events
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, Record
 
@@ -104,6 +105,32 @@ async def delete(db: Database, webhook_id: str, *, actor: Principal) -> Record |
             return None
         row = await db.fetch_one(tx, "events/webhook_delete", _DELETE, id=webhook_id)
         return row["webhook"] if row else None
+
+    return await db.write(work)
+
+
+TEST_ENTITY_KIND = "Webhook"
+
+
+async def send_test(db: Database, webhook_id: str, *, actor: Principal) -> int | None:
+    """Record a ``webhook.test`` event addressed to this webhook only, in the transaction of the
+    permission check; returns its seq, None when the webhook does not exist."""
+
+    async def work(tx: AsyncManagedTransaction) -> int | None:
+        row = await db.fetch_one(tx, "events/webhook_get", _GET, id=webhook_id)
+        if row is None:
+            return None
+        webhook = row["webhook"]
+        await access.authorize_webhook_tx(db, tx, actor, webhook.get("scopeId"))
+        entity = {"id": webhook["id"], "kind": TEST_ENTITY_KIND}
+        return await events.record(
+            tx,
+            EventType.WEBHOOK_TEST,
+            entity,
+            actor,
+            {"url": webhook["url"]},
+            target_webhook_id=webhook["id"],
+        )
 
     return await db.write(work)
 

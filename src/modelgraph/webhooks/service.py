@@ -19,7 +19,6 @@ from modelgraph.store.db import Database, Record
 from modelgraph.webhooks import signing, ssrf
 
 MAX_DESCRIPTION = 1_000
-TEST_ENTITY_KIND = "Webhook"
 
 
 @dataclass(frozen=True)
@@ -148,13 +147,7 @@ async def delete(db: Database, principal: Principal, webhook_id: str) -> Record:
 
 async def send_test(db: Database, principal: Principal, webhook_id: str) -> int:
     """Record a ``webhook.test`` event addressed to this webhook only; returns its seq."""
-    webhook = await require(db, principal, webhook_id)
-    entity = {"id": webhook["id"], "kind": TEST_ENTITY_KIND}
-    return await events.record_one(
-        db,
-        EventType.WEBHOOK_TEST,
-        entity,
-        principal,
-        {"url": webhook["url"]},
-        target_webhook_id=webhook["id"],
-    )
+    seq = await store.send_test(db, webhook_id, actor=principal)
+    if seq is None:
+        raise NotFound(f"no webhook {webhook_id!r}", field="webhookId")
+    return seq
