@@ -163,10 +163,9 @@ def decide(principal: Principal, action: Action, scope: Scope | None = None) -> 
     """
     if principal.id == ANONYMOUS_ID and principal.method is not AuthMethod.NONE:
         raise Unauthenticated("authentication required")
-    roles = roles_of(principal)
-    # Local mode trusts whoever reaches the loopback port; the service itself is trusted too.
-    if Role.ADMIN in roles or principal.method in (AuthMethod.SYSTEM, AuthMethod.NONE):
+    if unrestricted(principal):
         return
+    roles = roles_of(principal)
     if not any(action in _ROLE_ACTIONS[r] for r in roles):
         role = _ROLE_FOR[action]
         raise Forbidden(f"{action.value} needs the {role.value} role", missing=f"role:{role.value}")
@@ -181,11 +180,17 @@ def decide(principal: Principal, action: Action, scope: Scope | None = None) -> 
         )
 
 
-def reads_everything(principal: Principal) -> bool:
-    """Admins, local mode and the service itself read every entity without a grant lookup."""
+def unrestricted(principal: Principal) -> bool:
+    """Admins, local mode (it trusts whoever reaches the loopback port) and the service itself
+    may do anything: :func:`decide` allows them without looking at a grant."""
     return principal.method in (AuthMethod.SYSTEM, AuthMethod.NONE) or Role.ADMIN in roles_of(
         principal
     )
+
+
+def reads_everything(principal: Principal) -> bool:
+    """Admins, local mode and the service itself read every entity without a grant lookup."""
+    return unrestricted(principal)
 
 
 def check_four_eyes(approver: Principal, author: str | None) -> None:
