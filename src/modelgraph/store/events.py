@@ -3,6 +3,8 @@
 Neo4j Community has no change data capture, so webhooks and subscriptions read this outbox.
 Each event gets the next number of one sequence node; its write lock is held until commit, so
 sequence order is commit order and ``seq > cursor`` never skips an event that commits late.
+Every write transaction takes that lock first (``events/write_gate``, in ``Database.write``), so
+writers take turns instead of deadlocking on the locks they take in between.
 """
 
 from __future__ import annotations
