@@ -279,14 +279,9 @@ async def sync_restricted_all(db: Database, batch: int = 20_000) -> int:
             tx, "access/sync_restricted_all", _SYNC_RESTRICTED_ALL, everyone=EVERYONE, batch=batch
         )
         assert row is not None  # an aggregate: one row
-        return int(row["changed"]), int(row["restricted"])
+        return int(row["restricted"]), int(row["changed"])
 
-    marked = 0
-    while True:
-        changed, restricted = await db.write(work)
-        marked += restricted
-        if changed == 0:
-            return marked
+    return await db.write_in_batches(work)
 
 
 async def authorize_webhook_tx(

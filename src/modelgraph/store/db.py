@@ -146,6 +146,16 @@ class Database:
         finally:
             in_use.dec()
 
+    async def write_in_batches(self, work: TxFunc[tuple[int, int]]) -> int:
+        """Repeat a bounded write, one transaction each, until it changes nothing (backfills
+        over a whole graph). ``work`` returns ``(counted, changed)``; the counts are summed."""
+        total = 0
+        while True:
+            counted, changed = await self.write(work)
+            total += counted
+            if changed == 0:
+                return total
+
     async def fetch(
         self, tx: AsyncManagedTransaction, name: str, text: LiteralString, /, **params: Any
     ) -> list[Record]:

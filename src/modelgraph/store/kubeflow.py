@@ -154,12 +154,7 @@ async def assign_ids(db: Database, batch: int = BACKFILL_BATCH) -> int:
         given = int(row["assigned"]) + int(row["served"])
         return given, given + int(row["linked"]) + int(row["filled"])
 
-    total = 0
-    while True:
-        given, changed = await db.write(work)
-        total += given
-        if changed == 0:
-            return total
+    return await db.write_in_batches(work)
 
 
 async def get(
