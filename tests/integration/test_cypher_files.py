@@ -110,6 +110,7 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
         "asOf": now,
         "maxDepth": 5,
         "limit": 10,
+        "batch": 1000,
         "nodeTypes": [],
         "stopKinds": [],
         "stopIds": [],
