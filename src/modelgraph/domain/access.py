@@ -188,11 +188,6 @@ def unrestricted(principal: Principal) -> bool:
     )
 
 
-def reads_everything(principal: Principal) -> bool:
-    """Admins, local mode and the service itself read every entity without a grant lookup."""
-    return unrestricted(principal)
-
-
 def check_four_eyes(approver: Principal, author: str | None) -> None:
     """An approval counts only from a verified approver who is not the version's author."""
     if not author or author == ANONYMOUS_ID:

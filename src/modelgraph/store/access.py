@@ -24,7 +24,6 @@ from modelgraph.domain.access import (
     Scope,
     SubjectType,
     decide,
-    reads_everything,
     unrestricted,
 )
 from modelgraph.domain.errors import Invalid, NotFound
@@ -34,7 +33,7 @@ from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import Principal
 from modelgraph.store import events
 from modelgraph.store.cypher import query
-from modelgraph.store.db import Database, Record
+from modelgraph.store.db import BACKFILL_BATCH, Database, Record
 
 _CREATE_TOKEN = query("access/create_token")
 _TOKEN_BY_HASH = query("access/token_by_hash")
@@ -218,7 +217,7 @@ async def reader_tx(db: Database, tx: AsyncManagedTransaction, principal: Princi
     all for admins and local mode. Nothing restricted for this principal means ``read_all``.
     """
     decide(principal, Action.READ)
-    if reads_everything(principal):
+    if unrestricted(principal):
         return READ_ALL
     row = await db.fetch_one(
         tx,
@@ -270,7 +269,7 @@ async def sync_restricted_tx(db: Database, tx: AsyncManagedTransaction, resource
     )
 
 
-async def sync_restricted_all(db: Database, batch: int = 20_000) -> int:
+async def sync_restricted_all(db: Database, batch: int = BACKFILL_BATCH) -> int:
     """Backfill the label over every model and experiment (migrate); idempotent, ``batch`` per
     transaction. Returns how many it newly marked restricted."""
 

@@ -23,6 +23,8 @@ T = TypeVar("T")
 _PING = query("health/ping")
 _WRITE_GATE = query("events/write_gate")
 DEFAULT_TX_TIMEOUT = 30.0
+# Changes per transaction of a backfill over the whole graph (Database.write_in_batches).
+BACKFILL_BATCH = 20_000
 
 Record = dict[str, Any]
 TxFunc = Callable[[AsyncManagedTransaction], Awaitable[T]]
@@ -235,6 +237,7 @@ def _constraint_message(exc: neo4j_errors.ConstraintError) -> str:
 
 
 __all__ = [
+    "BACKFILL_BATCH",
     "Database",
     "Record",
     "RoundTrips",

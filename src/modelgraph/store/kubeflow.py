@@ -32,7 +32,7 @@ from modelgraph.domain.ids import new_id, now_ms
 from modelgraph.domain.principal import Principal
 from modelgraph.store import access, entities, executions, governance, serving
 from modelgraph.store.cypher import query
-from modelgraph.store.db import Database, Record
+from modelgraph.store.db import BACKFILL_BATCH, Database, Record
 from modelgraph.store.listing import Filter, to_dnf
 
 _GET_NODE = query("kubeflow/get_node")
@@ -139,9 +139,6 @@ async def _require(
             raise NotFound(f"no {kinds} with id {ref.id!r}", field=ref.field)
         raise NotFound(f"{ref.field} {ref.id!r} does not name an existing {kinds}", field=ref.field)
     return node
-
-
-BACKFILL_BATCH = 20_000
 
 
 async def assign_ids(db: Database, batch: int = BACKFILL_BATCH) -> int:

@@ -72,13 +72,14 @@ async def get(db: Database, webhook_id: str) -> Record | None:
 
 async def _managed_tx(
     db: Database, tx: AsyncManagedTransaction, webhook_id: str, actor: Principal
-) -> bool:
-    """Whether the webhook exists, after the permission check on its scope (FORBIDDEN)."""
+) -> Record | None:
+    """The webhook (None when missing), after the permission check on its scope (FORBIDDEN)."""
     row = await db.fetch_one(tx, "events/webhook_get", _GET, id=webhook_id)
     if row is None:
-        return False
-    await access.authorize_webhook_tx(db, tx, actor, row["webhook"].get("scopeId"))
-    return True
+        return None
+    webhook: Record = row["webhook"]
+    await access.authorize_webhook_tx(db, tx, actor, webhook.get("scopeId"))
+    return webhook
 
 
 async def set_active(
@@ -87,7 +88,7 @@ async def set_active(
     """Pause or resume a webhook; None when it does not exist."""
 
     async def work(tx: AsyncManagedTransaction) -> Record | None:
-        if not await _managed_tx(db, tx, webhook_id, actor):
+        if await _managed_tx(db, tx, webhook_id, actor) is None:
             return None
         row = await db.fetch_one(
             tx, "events/webhook_update", _UPDATE, id=webhook_id, active=active, at=now_ms()
@@ -101,7 +102,7 @@ async def delete(db: Database, webhook_id: str, *, actor: Principal) -> Record |
     """Remove a webhook (its delivery log stays); None when it does not exist."""
 
     async def work(tx: AsyncManagedTransaction) -> Record | None:
-        if not await _managed_tx(db, tx, webhook_id, actor):
+        if await _managed_tx(db, tx, webhook_id, actor) is None:
             return None
         row = await db.fetch_one(tx, "events/webhook_delete", _DELETE, id=webhook_id)
         return row["webhook"] if row else None
@@ -117,11 +118,9 @@ async def send_test(db: Database, webhook_id: str, *, actor: Principal) -> int |
     permission check; returns its seq, None when the webhook does not exist."""
 
     async def work(tx: AsyncManagedTransaction) -> int | None:
-        row = await db.fetch_one(tx, "events/webhook_get", _GET, id=webhook_id)
-        if row is None:
+        webhook = await _managed_tx(db, tx, webhook_id, actor)
+        if webhook is None:
             return None
-        webhook = row["webhook"]
-        await access.authorize_webhook_tx(db, tx, actor, webhook.get("scopeId"))
         entity = {"id": webhook["id"], "kind": TEST_ENTITY_KIND}
         return await events.record(
             tx,
