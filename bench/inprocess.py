@@ -35,29 +35,30 @@ from modelgraph.store.db import Database, make_driver
 
 async def _one(
     db: Database, settings: Settings, encoder: ModelGraphGraphQL, w: Workload, variables: Any
-) -> tuple[int, int]:
-    """One request; returns (round trips, answer bytes)."""
-    before = db.round_trips.count
+) -> tuple[list[str], int]:
+    """One request; returns (the queries it sent, answer bytes)."""
+    before = len(db.round_trips.names)
     result = await schema.execute(
         w.text, variable_values=variables, context_value=Context(db=db, settings=settings)
     )
     if result.errors:
         raise RuntimeError(f"{w.name}: {result.errors[0].message}")
     body = encoder.encode_json({"data": result.data})
-    return db.round_trips.count - before, len(body)
+    return db.round_trips.names[before:], len(body)
 
 
 async def measure(
     db: Database, settings: Settings, w: Workload, handles: Any, requests: int
 ) -> dict[str, Any]:
-    """CPU ms and wall ms per request (p50), round trips and answer size."""
+    """CPU ms and wall ms per request (p50), round trips (and which queries) and answer size."""
     encoder = ModelGraphGraphQL(schema, max_response_bytes=settings.max_response_bytes)
     base = 500_000 if w.write else 0  # write workloads need unused names
     for i in range(5):
         await _one(db, settings, encoder, w, w.variables(handles, base + 1_000 + i))
     cpu: list[float] = []
     wall: list[float] = []
-    trips = size = 0
+    trips: list[str] = []
+    size = 0
     for i in range(requests):
         c0, w0 = time.process_time(), time.perf_counter()
         trips, size = await _one(db, settings, encoder, w, w.variables(handles, base + i))
@@ -68,7 +69,8 @@ async def measure(
         "cpu_ms_mean": round(statistics.fmean(cpu), 3),
         "cpu_ms_p50": round(statistics.median(cpu), 3),
         "wall_ms_p50": round(statistics.median(wall), 3),
-        "round_trips": trips,
+        "round_trips": len(trips),
+        "statements": trips,
         "answer_bytes": size,
     }
 

@@ -230,16 +230,18 @@ async def test_large_bodies_are_refused_before_they_are_read(
             "content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
             framed,
         )
-        for _ in range(100):
-            if lines.lines:
+        for _ in range(250):
+            if any(x["path"] == f"{V1}/registered_models" for x in lines.lines):
                 break
             await asyncio.sleep(0.02)
     finally:
         logging.getLogger("modelgraph.access").removeHandler(lines)
     # The server stops reading at the limit and closes; the rest of the body then makes its kernel
     # reset the connection, which on a busy machine can drop the answer before it is read. The
-    # server's own access line says what it answered either way.
-    assert [(x["path"], x["status"]) for x in lines.lines] == [(f"{V1}/registered_models", 413)]
+    # server's own access line says what it answered either way. (The line of the first request
+    # can arrive late on a busy machine, so only this request's lines are judged.)
+    answered = [x["status"] for x in lines.lines if x["path"] == f"{V1}/registered_models"]
+    assert answered == [413], lines.lines
     if chunked:
         assert chunked.startswith(b"HTTP/1.1 413"), chunked[:200]
         assert b'"code":"PAYLOAD_TOO_LARGE"' in chunked

@@ -53,6 +53,10 @@ OVERRIDES: dict[str, dict[str, Any]] = {
         }
     },
     "bench/terminate_transactions": {"ids": ["neo4j-transaction-999999999"]},
+    # A new model with the id its event names, so the event and grant fragments run (rolled back).
+    "registry/create_entity": {
+        "props": {"id": "test-cypher-files-created", "name": "created", "kind": "RegisteredModel"}
+    },
     # One new model, so the batched event and grant fragments run too (rolled back).
     "bulk/nodes": {
         "kind": "RegisteredModel",
@@ -202,6 +206,17 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
         "scopeIds": [ids["model"]],
         "payload": "{}",
         "targetWebhookId": None,
+        # created events (registry/create_entity, bulk/nodes)
+        "events": [
+            {
+                "type": "model_version.created",
+                "entityId": "test-cypher-files-created",
+                "entityKind": "ModelVersion",
+                "scopeIds": ["test-cypher-files-created"],
+                "payload": "{}",
+            }
+        ],
+        "archived": "ARCHIVED",
         "after": 0,
         "url": "https://hooks.example.com/modelgraph",
         "secret": "whsec_test",
@@ -235,8 +250,6 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
         "dataset": "churn-features",
         "field": "tenure",
         "first": 10,
-        # bulk loading: the events of a chunk's new nodes
-        "events": [],
         # idempotency keys
         "scope": "0" * 64,
         "claimId": "test-cypher-files-claim",

@@ -3,7 +3,7 @@
 // block reserved for the chunk; a reloaded node keeps the one it has. Every node this chunk
 // creates gets its created event in the same transaction, numbered from one block of the outbox
 // sequence (store/events.py), so bulk loads keep "no change without its event" at one round trip.
-// A new model or experiment also gets the grants create_tx gives it (bulk/_grants).
+// The events and grants are the fragments registry/create_entity uses, so both write the same.
 MERGE (s:_KubeflowSequence {name: 'ids'})
 WITH s, coalesce(s.value, 0) AS base
 SET s.value = base + size($rows)
@@ -23,11 +23,12 @@ FOREACH (_ IN CASE WHEN $kind = 'Execution' THEN [1] ELSE [] END | SET n:Executi
 FOREACH (_ IN CASE WHEN $kind = 'Experiment' THEN [1] ELSE [] END | SET n:Experiment)
 FOREACH (_ IN CASE WHEN $kind = 'ServingEnvironment' THEN [1] ELSE [] END | SET n:ServingEnvironment)
 FOREACH (_ IN CASE WHEN $kind = 'Deployment' THEN [1] ELSE [] END | SET n:Deployment)
-WITH count(n) AS written, collect(CASE WHEN kept IS NULL THEN i END) AS created
+WITH count(n) AS written, collect(CASE WHEN kept IS NULL THEN i END) AS created,
+     collect(CASE WHEN kept IS NULL THEN n END) AS createdNodes
 CALL (created) {
-  {{> bulk/_events}}
+  {{> registry/_created_events}}
 }
-CALL (created) {
-  {{> bulk/_grants}}
+CALL (createdNodes) {
+  {{> access/_creator_grants}}
 }
 RETURN written

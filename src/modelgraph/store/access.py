@@ -2,8 +2,9 @@
 
 Writers and readers call :func:`authorize_tx` once, inside their own transaction, before they
 change or return anything; a new model or experiment gets the creator's MANAGE and the default
-grant from :func:`grant_creator_tx` in that same transaction. The audit log is the change-event
-outbox (store/events.py): every writer records its event there, so there is one record per change.
+grant in the statement that creates it (``access/_creator_grants``, run by entities.create_tx
+and the bulk loader). The audit log is the change-event outbox (store/events.py): every writer
+records its event there, so there is one record per change.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ _SET_GRANT = query("access/set_grant")
 _REMOVE_GRANT = query("access/remove_grant")
 _GRANTS = query("access/grants_by_resource")
 _AUDIT = query("access/audit_log")
-_DEFAULT_GRANT = query("access/default_grant")
 _SET_DEFAULT = query("access/set_default_permission")
 _HIDDEN_SCOPES = query("access/hidden_scopes")
 _UNREADABLE = query("access/unreadable")
@@ -302,29 +302,6 @@ async def authorize_undeploy_tx(
     )
     for version_id in row["ids"] if row else []:
         await authorize_tx(db, tx, principal, Action.EDIT, version_id)
-
-
-async def grant_creator_tx(
-    db: Database,
-    tx: AsyncManagedTransaction,
-    principal: Principal,
-    entity_id: str,
-    entity_kind: str,
-) -> None:
-    """A new model / experiment: its creator gets MANAGE and everyone the default grant."""
-    if entity_kind not in SCOPED_KINDS:
-        return
-    await _set_grant_tx(db, tx, entity_id, SubjectType.USER, principal.id, "MANAGE", principal)
-    await db.fetch(
-        tx,
-        "access/default_grant",
-        _DEFAULT_GRANT,
-        resourceId=entity_id,
-        everyone=EVERYONE,
-        by=principal.id,
-        at=now_ms(),
-    )
-    await sync_restricted_tx(db, tx, entity_id)
 
 
 async def _set_grant_tx(

@@ -16,7 +16,6 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from modelgraph.domain import events as event_types
 from modelgraph.domain.access import EVERYONE
 from modelgraph.domain.errors import Invalid, NotFound
 from modelgraph.domain.graph import PARENTS, Label, Rel, actor_id, check_name, stamp_new
@@ -95,7 +94,6 @@ async def load_nodes(
     are stamped as :func:`domain.graph.stamp_new` does, and each new node gets its Kubeflow id."""
     at = now_ms()
     stamped = []
-    created = event_types.created_event(kind).value
     recorded = []
     for row in rows:
         if not row.get("id"):
@@ -103,16 +101,7 @@ async def load_nodes(
         check_name(row.get("name"))
         full = {**stamp_new(kind, str(row["id"]), at, actor), **row}
         stamped.append(full)
-        # The payload create_tx records for the same change.
-        recorded.append(
-            {
-                "type": created,
-                "entityId": full["id"],
-                "entityKind": kind.value,
-                "scopeIds": events.scope_of(full),
-                "payload": events.encode_payload({"name": full.get("name")}),
-            }
-        )
+        recorded.append(events.created_row(kind, full))
     written = await _load(
         db,
         "bulk/nodes",
@@ -125,7 +114,7 @@ async def load_nodes(
         everyone=EVERYONE,
     )
     # New models and experiments got their grants and read label in the chunk's statement
-    # (bulk/_grants); reloaded ones keep theirs.
+    # (access/_creator_grants); reloaded ones keep theirs.
     return written
 
 

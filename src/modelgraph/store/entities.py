@@ -12,7 +12,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from modelgraph.domain import events as event_types
-from modelgraph.domain.access import Action
+from modelgraph.domain.access import EVERYONE, Action
 from modelgraph.domain.errors import Invalid, NotFound
 from modelgraph.domain.graph import (
     PARENTS,
@@ -80,16 +80,11 @@ async def create_tx(
     parent = PARENTS.get(kind)
     if parent is not None and parent.required and not parent_id:
         raise Invalid(f"a {kind.value} needs a parent {parent.kind.value}", field="parentId")
-    if parent_id is not None:
-        if parent is None:
-            raise Invalid(f"a {kind.value} has no parent", field="parentId")
-        # Locked, so an archive of the parent cannot slip in between this check and the create.
-        found = (await lock_tx(db, tx, [parent_id])).get(parent_id)
-        if found is None or found.get("kind") != parent.kind.value:
-            raise NotFound(f"no {parent.kind.value} with id {parent_id!r}", field="parentId")
-        require_live(found, "parentId")
+    if parent_id is not None and parent is None:
+        raise Invalid(f"a {kind.value} has no parent", field="parentId")
     entity_id = new_id()
-    full = stamp_new(kind, entity_id, now_ms(), actor)
+    at = now_ms()
+    full = stamp_new(kind, entity_id, at, actor)
     full.update({k: v for k, v in props.items() if v is not None})
     full["name"] = check_name(full.get("name", entity_id))
     if kind is Label.MODEL_VERSION:
@@ -97,21 +92,32 @@ async def create_tx(
         full.setdefault("stage", Stage.DEVELOPMENT.value)
     if parent_id is not None:
         full["parentId"] = parent_id
+    # One statement: the parent is locked (an archive cannot slip in between its check and the
+    # create) and checked, the node created with its event and, for a model or experiment, the
+    # creator's grants (access/_creator_grants).
     row = await db.fetch_one(
         tx,
         "registry/create_entity",
         _CREATE,
         kind=kind.value,
         props=full,
+        parentKind=parent.kind.value if parent is not None else None,
         parentRel=parent.rel.value if parent is not None and parent_id is not None else None,
+        archived=State.ARCHIVED.value,
+        events=[events.created_row(kind, full)],
+        principal=actor_id(actor),
+        at=at,
+        everyone=EVERYONE,
     )
     if row is None:
+        # Only the parent can make the statement write nothing: say what is wrong with it.
+        expected = parent.kind.value if parent is not None else "parent"
+        found = await get_tx(db, tx, parent_id) if parent_id is not None else None
+        if found is None or found.get("kind") != expected:
+            raise NotFound(f"no {expected} with id {parent_id!r}", field="parentId")
+        require_live(found, "parentId")
         raise NotFound(f"parent {parent_id!r} not found", field="parentId")
     node: Record = row["node"]
-    await access.grant_creator_tx(db, tx, actor, entity_id, kind.value)
-    await events.record(
-        tx, event_types.created_event(kind), node, actor, {"name": node.get("name")}
-    )
     return node
 
 

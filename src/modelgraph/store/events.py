@@ -17,9 +17,10 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from modelgraph.domain import events as event_types
 from modelgraph.domain.errors import Invalid
 from modelgraph.domain.events import MAX_PAYLOAD_BYTES, EventType
-from modelgraph.domain.graph import actor_id
+from modelgraph.domain.graph import Label, actor_id
 from modelgraph.domain.ids import now_ms
 from modelgraph.domain.principal import Principal
 from modelgraph.store.cypher import query
@@ -98,6 +99,18 @@ def encode_payload(payload: Mapping[str, Any] | None) -> str:
     if len(body.encode()) > MAX_PAYLOAD_BYTES:
         raise Invalid(f"event payload larger than {MAX_PAYLOAD_BYTES} bytes")
     return body
+
+
+def created_row(kind: Label, entity: Mapping[str, Any]) -> dict[str, Any]:
+    """The created event of a new entity as ``registry/_created_events`` writes it (create_tx and
+    the bulk loader record the same one); the principal and time are the statement's."""
+    return {
+        "type": event_types.created_event(kind).value,
+        "entityId": str(entity["id"]),
+        "entityKind": kind.value,
+        "scopeIds": scope_of(entity),
+        "payload": encode_payload({"name": entity.get("name")}),
+    }
 
 
 async def record(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from neo4j import AsyncManagedTransaction
 
@@ -27,12 +27,14 @@ async def link_tx(
     *,
     actor: Principal,
     where: str = "entityId",
+    known: Mapping[str, Record] | None = None,
 ) -> None:
     """Record ``(input)-[:CONSUMED_BY {role}]->(run)`` and ``(run)-[:PRODUCED]->(output)`` edges.
 
-    Idempotent; every endpoint is checked first (one round trip), so a bad id writes nothing.
-    Permissions as deep as a deploy: EDIT on the run and on every output (its provenance
-    changes), READ on every input.
+    Idempotent; every endpoint is checked first (one round trip, none for the nodes the caller
+    already read or wrote in this transaction and passes as ``known``: id -> node with its
+    kind), so a bad id writes nothing. Permissions as deep as a deploy: EDIT on the run and on
+    every output (its provenance changes), READ on every input.
     """
     for _, role in inputs:
         check_key(role, "role")
@@ -41,7 +43,10 @@ async def link_tx(
     for output in dict.fromkeys(outputs):
         await access.authorize_tx(db, tx, actor, Action.EDIT, output)
     await access.require_readable_tx(db, tx, actor, [i for i, _ in inputs])
-    found = await entities.get_many_tx(db, tx, [execution_id, *ids])
+    found = dict(known or {})
+    missing = [i for i in [execution_id, *ids] if i not in found]
+    if missing:
+        found.update(await entities.get_many_tx(db, tx, missing))
     run = found.get(execution_id)
     if run is None or run.get("kind") != Label.EXECUTION.value:
         raise NotFound(f"no Execution with id {execution_id!r}", field="executionId")

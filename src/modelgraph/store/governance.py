@@ -310,12 +310,18 @@ async def record_metrics_tx(
     actor: Principal,
 ) -> Record:
     """Append points to the owner's history and set the latest value of each key (``m.<key>``)."""
-    latest: dict[str, Any] = {}
-    for point in sorted(points, key=lambda p: (p.step or 0, p.timestamp or 0)):
-        latest[METRIC_PREFIX + point.key] = float(point.value)
-    node = await entities.update_tx(db, tx, kind, owner_id, latest, actor=actor)
+    node = await entities.update_tx(db, tx, kind, owner_id, latest_values(points), actor=actor)
     await append_points_tx(db, tx, owner_id, points)
     return node
+
+
+def latest_values(points: list[MetricPoint]) -> dict[str, float]:
+    """The owner's properties for ``points``: the latest value of each key, as ``m.<key>``
+    (a writer creating the owner sets them at once, then appends the points)."""
+    latest: dict[str, float] = {}
+    for point in sorted(points, key=lambda p: (p.step or 0, p.timestamp or 0)):
+        latest[METRIC_PREFIX + point.key] = float(point.value)
+    return latest
 
 
 async def append_points_tx(

@@ -285,7 +285,7 @@ async def log_execution(db: Database, log: ExecutionLog, *, actor: Principal) ->
             actor=actor,
             parent_id=log.experiment_id,
         )
-        created: list[str] = []
+        created: list[Record] = []
         for index, (nv, row) in enumerate(
             zip(log.new_dataset_versions, check["datasets"], strict=True)
         ):
@@ -297,8 +297,11 @@ async def log_execution(db: Database, log: ExecutionLog, *, actor: Principal) ->
                 actor=actor,
                 parent_id=row["datasetId"],
             )
-            created.append(version["id"])
-        outputs = list(log.outputs) + created
+            created.append(version)
+        outputs = list(log.outputs) + [v["id"] for v in created]
+        # Every endpoint was read (log_check_refs) or written above: no second look.
+        known = {r["id"]: r for r in check["refs"] if r["kind"] is not None}
+        known.update({n["id"]: n for n in [execution, *created]})
         await executions.link_tx(
             db,
             tx,
@@ -307,6 +310,7 @@ async def log_execution(db: Database, log: ExecutionLog, *, actor: Principal) ->
             outputs=outputs,
             actor=actor,
             where="inputs",
+            known=known,
         )
         await governance.append_points_tx(
             db,

@@ -104,18 +104,21 @@ async def register_model(db: Database, reg: Registration, *, actor: Principal) -
                 {**reg.model_props, "name": reg.model_name},
                 actor=actor,
             )
+        # Metrics at creation: their latest values are properties of the new node, and the
+        # points its history (no separate update, so one created event says it all).
         version = await entities.create_tx(
             db,
             tx,
             Label.MODEL_VERSION,
-            {**reg.version_props, "name": reg.version_name},
+            {
+                **reg.version_props,
+                **governance.latest_values(reg.version_metrics),
+                "name": reg.version_name,
+            },
             actor=actor,
             parent_id=model["id"],
         )
-        if reg.version_metrics:
-            version = await governance.record_metrics_tx(
-                db, tx, Label.MODEL_VERSION, version["id"], reg.version_metrics, actor=actor
-            )
+        await governance.append_points_tx(db, tx, version["id"], reg.version_metrics)
         artifact = None
         if reg.artifact_props is not None:
             artifact_props = {"name": reg.version_name, **reg.artifact_props}
@@ -130,6 +133,7 @@ async def register_model(db: Database, reg: Registration, *, actor: Principal) -
                 "name": f"train {version['id']}",
                 "type": ExecutionType.TRAINING.value,
                 **reg.run.props,
+                **governance.latest_values(reg.run.metrics),
             }
             execution = await entities.create_tx(
                 db,
@@ -139,10 +143,7 @@ async def register_model(db: Database, reg: Registration, *, actor: Principal) -
                 actor=actor,
                 parent_id=reg.run.experiment_id,
             )
-            if reg.run.metrics:
-                execution = await governance.record_metrics_tx(
-                    db, tx, Label.EXECUTION, execution["id"], reg.run.metrics, actor=actor
-                )
+            await governance.append_points_tx(db, tx, execution["id"], reg.run.metrics)
             await executions.link_tx(
                 db,
                 tx,
@@ -151,6 +152,7 @@ async def register_model(db: Database, reg: Registration, *, actor: Principal) -
                 outputs=[version["id"]],
                 actor=actor,
                 where="training.datasets",
+                known={n["id"]: n for n in [execution, version, *(node for node, _ in inputs)]},
             )
         return Registered(model=model, version=version, artifact=artifact, execution=execution)
 

@@ -1,5 +1,7 @@
-// Fragment: the outbox events of the rows at indexes `created` ($events[i]: type, entityId,
-// entityKind, scopeIds, payload), one block of the event sequence per chunk; nothing when empty.
+// Fragment: the created events of new entities, at indexes `created` of $events (type, entityId,
+// entityKind, scopeIds, payload: store/events.created_row), numbered from one block of the outbox
+// sequence (store/events.py); nothing when `created` is empty. Used by registry/create_entity and
+// bulk/nodes, so a create and a bulk load record the same event.
 WITH created WHERE size(created) > 0
 MERGE (q:_EventSequence {name: 'events'})
 WITH q, coalesce(q.value, 0) AS seqBase, created
