@@ -180,6 +180,7 @@ async def main(args: argparse.Namespace) -> None:
             fan = await fan_out(db, settings, args.webhooks, args.rate, args.seconds)
         finally:
             await driver.close()
+    load_end = [round(x, 1) for x in os.getloadavg()]
     result = {"register_model": cost, "fan_out": fan, "args": vars(args)}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "events.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -188,7 +189,7 @@ async def main(args: argparse.Namespace) -> None:
         "",
         "`python -m bench.events_bench "
         + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items())
-        + f"` — load average at start {load_start}, at end {[round(x, 1) for x in os.getloadavg()]}",
+        + f"` — load average at start {load_start}, at end {load_end}",
         "",
         "| measure | value |",
         "|---|---|",
