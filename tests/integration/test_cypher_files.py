@@ -216,7 +216,6 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
                 "payload": "{}",
             }
         ],
-        "archived": "ARCHIVED",
         "after": 0,
         "url": "https://hooks.example.com/modelgraph",
         "secret": "whsec_test",

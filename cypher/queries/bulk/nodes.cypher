@@ -13,16 +13,7 @@ WITH i, $rows[i] AS row, base + i + 1 AS kfId
 MERGE (n:Entity {id: row.id})
 WITH i, n, row, kfId, n.kfId AS kept
 SET n += row, n.kind = $kind, n.kfId = coalesce(kept, kfId)
-FOREACH (_ IN CASE WHEN $kind = 'RegisteredModel' THEN [1] ELSE [] END | SET n:RegisteredModel)
-FOREACH (_ IN CASE WHEN $kind = 'ModelVersion' THEN [1] ELSE [] END | SET n:ModelVersion)
-FOREACH (_ IN CASE WHEN $kind = 'ModelArtifact' THEN [1] ELSE [] END | SET n:ModelArtifact)
-FOREACH (_ IN CASE WHEN $kind = 'DocArtifact' THEN [1] ELSE [] END | SET n:DocArtifact)
-FOREACH (_ IN CASE WHEN $kind = 'Dataset' THEN [1] ELSE [] END | SET n:Dataset)
-FOREACH (_ IN CASE WHEN $kind = 'DatasetVersion' THEN [1] ELSE [] END | SET n:DatasetVersion)
-FOREACH (_ IN CASE WHEN $kind = 'Execution' THEN [1] ELSE [] END | SET n:Execution)
-FOREACH (_ IN CASE WHEN $kind = 'Experiment' THEN [1] ELSE [] END | SET n:Experiment)
-FOREACH (_ IN CASE WHEN $kind = 'ServingEnvironment' THEN [1] ELSE [] END | SET n:ServingEnvironment)
-FOREACH (_ IN CASE WHEN $kind = 'Deployment' THEN [1] ELSE [] END | SET n:Deployment)
+{{> registry/_kind_label}}
 WITH count(n) AS written, collect(CASE WHEN kept IS NULL THEN i END) AS created,
      collect(CASE WHEN kept IS NULL THEN n END) AS createdNodes
 CALL (created) {

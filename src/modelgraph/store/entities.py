@@ -93,29 +93,26 @@ async def create_tx(
     if parent_id is not None:
         full["parentId"] = parent_id
     # One statement: the parent is locked (an archive cannot slip in between its check and the
-    # create) and checked, the node created with its event and, for a model or experiment, the
-    # creator's grants (access/_creator_grants).
+    # create), the node created with its event and, for a model or experiment, the creator's
+    # grants (access/_creator_grants). A refused parent raises here, rolling the create back.
     row = await db.fetch_one(
         tx,
         "registry/create_entity",
         _CREATE,
         kind=kind.value,
         props=full,
-        parentKind=parent.kind.value if parent is not None else None,
         parentRel=parent.rel.value if parent is not None and parent_id is not None else None,
-        archived=State.ARCHIVED.value,
         events=[events.created_row(kind, full)],
         principal=actor_id(actor),
         at=at,
         everyone=EVERYONE,
     )
-    if row is None:
-        # Only the parent can make the statement write nothing: say what is wrong with it.
-        expected = parent.kind.value if parent is not None else "parent"
-        found = await get_tx(db, tx, parent_id) if parent_id is not None else None
-        if found is None or found.get("kind") != expected:
-            raise NotFound(f"no {expected} with id {parent_id!r}", field="parentId")
+    if parent is not None and parent_id is not None:
+        found = row["parent"] if row is not None else None
+        if found is None or found.get("kind") != parent.kind.value:
+            raise NotFound(f"no {parent.kind.value} with id {parent_id!r}", field="parentId")
         require_live(found, "parentId")
+    if row is None:
         raise NotFound(f"parent {parent_id!r} not found", field="parentId")
     node: Record = row["node"]
     return node
