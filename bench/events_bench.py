@@ -86,7 +86,7 @@ async def register_cost(db: Database, rounds: int, per_round: int) -> dict[str, 
     # A create records its event in its own statement (registry/_created_events): the same
     # statement with no created rows writes no event.
     create_without_event = entities._CREATE.replace(
-        "WITH n, p, [0] AS created", "WITH n, p, [] AS created"
+        "WITH collect(i) AS created,", "WITH [] AS created,"
     )
     assert create_without_event != entities._CREATE, "registry/create_entity changed its shape"
     with_events: list[float] = []

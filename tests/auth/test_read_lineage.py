@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from modelgraph.domain.access import EVERYONE, SubjectType
+from modelgraph.domain.access import EVERYONE, Permission, SubjectType
 from modelgraph.domain.principal import SYSTEM
 from modelgraph.store import access
 from modelgraph.store.db import Database
@@ -277,3 +277,101 @@ async def test_nested_lineage_fields_hide_what_the_caller_may_not_read(
     hidden_page = await http.get(serves, headers=bearer(viewer))
     assert hidden_page.status_code == 200, hidden_page.text
     assert hidden_page.json()["items"] == []
+
+
+async def test_a_run_outside_experiments_is_governed_by_the_closed_model_it_trained(
+    http: httpx.AsyncClient, db: Database
+) -> None:
+    """No experiment governs the run, so the closed model whose version it produced does: its
+    hyperparameters and metrics are the model's training, hidden like the model's own metadata.
+    A run that trained only open models stays readable."""
+    admin = (await access.create_token(db, "root", "root", ["admin"], None, actor=SYSTEM)).secret
+    viewer = (await access.create_token(db, "v", "carol", ["viewer"], None, actor=SYSTEM)).secret
+    ds = await ok(http, admin, 'mutation { createDataset(input: {name: "raw-solo"}) { id } }')
+    dv = await ok(
+        http,
+        admin,
+        'mutation($d: ID!) { createDatasetVersion(datasetId: $d, input: {name: "v1"}) { id } }',
+        d=ds["createDataset"]["id"],
+    )
+    register = """mutation($input: RegisterModelInput!) {
+      registerModel(input: $input) { model { id } version { id } execution { id } } }"""
+    training = {
+        "datasets": [{"id": dv["createDatasetVersion"]["id"]}],
+        "hyperparameters": [{"key": "depth", "type": "INT", "intValue": "7331"}],
+        "metrics": [{"key": "auc", "value": 0.4375}],
+    }
+    closed = (
+        await ok(
+            http,
+            admin,
+            register,
+            input={"modelName": "solo-closed", "versionName": "v1", "training": training},
+        )
+    )["registerModel"]
+    opened = (
+        await ok(
+            http,
+            admin,
+            register,
+            input={
+                "modelName": "solo-open",
+                "versionName": "v1",
+                "training": {
+                    **training,
+                    "hyperparameters": [{"key": "depth", "type": "INT", "intValue": "3"}],
+                },
+            },
+        )
+    )["registerModel"]
+    await access.set_grant(
+        db, closed["model"]["id"], SubjectType.GROUP, EVERYONE, None, actor=SYSTEM
+    )
+    secrets = ("7331", "0.4375", "solo-closed")
+
+    impact = await call(http, viewer, IMPACT, ref="raw-solo:v1")
+    assert "errors" not in impact, impact
+    by_id = {n["id"]: n for n in impact["data"]["impact"]["nodes"]}
+    assert_placeholder(by_id[closed["execution"]["id"]])
+    assert by_id[opened["execution"]["id"]]["restricted"] is False
+    assert by_id[opened["execution"]["id"]]["hyperparameters"] == [{"key": "depth"}]
+    assert not [s for s in secrets if s in json.dumps(impact)], impact
+    full = (await ok(http, admin, IMPACT, ref="raw-solo:v1"))["impact"]
+    assert shape(impact["data"]["impact"]) == shape(full)
+
+    run_query = """query($id: ID!) { node(id: $id) { id
+      ... on Execution { hyperparameters { key intValue } metrics { key value } } } }"""
+    hidden_run = await call(http, viewer, run_query, id=closed["execution"]["id"])
+    assert not [s for s in secrets if s in json.dumps(hidden_run)], hidden_run
+    assert hidden_run.get("data", {}).get("node") is None, hidden_run
+    open_run = await ok(http, viewer, run_query, id=opened["execution"]["id"])
+    assert open_run["node"]["id"] == opened["execution"]["id"]
+
+    runs = await ok(http, viewer, "{ executions(first: 100) { nodes { id } } }")
+    listed = {r["id"] for r in runs["executions"]["nodes"]}
+    assert opened["execution"]["id"] in listed and closed["execution"]["id"] not in listed
+    everything = await ok(http, admin, "{ executions(first: 100) { nodes { id } } }")
+    assert closed["execution"]["id"] in {r["id"] for r in everything["executions"]["nodes"]}
+
+    # Writing to the run needs EDIT on the model it trained, like writing to the model does.
+    dan = (await access.create_token(db, "d", "dan", ["contributor"], None, actor=SYSTEM)).secret
+    log = (
+        """mutation($id: ID!) { logMetrics(id: $id, metrics: [{key: "f1", value: 0.5}]) { id } }"""
+    )
+    for run in (closed, opened):  # everyone may read solo-open, nobody but its creator edit
+        refused = await call(http, dan, log, id=run["execution"]["id"])
+        assert refused["errors"][0]["extensions"] == {
+            "code": "FORBIDDEN",
+            "missing": "permission:EDIT",
+        }, refused
+    await access.set_grant(
+        db, opened["model"]["id"], SubjectType.USER, "dan", Permission.EDIT, actor=SYSTEM
+    )
+    assert (await ok(http, dan, log, id=opened["execution"]["id"]))["logMetrics"]["id"]
+
+    # A grant on the model opens its training run too.
+    await access.set_grant(
+        db, closed["model"]["id"], SubjectType.USER, "carol", Permission.READ, actor=SYSTEM
+    )
+    granted = await ok(http, viewer, run_query, id=closed["execution"]["id"])
+    assert "7331" in json.dumps(granted)

@@ -55,7 +55,16 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "bench/terminate_transactions": {"ids": ["neo4j-transaction-999999999"]},
     # A new model with the id its event names, so the event and grant fragments run (rolled back).
     "registry/create_entity": {
-        "props": {"id": "test-cypher-files-created", "name": "created", "kind": "RegisteredModel"}
+        "rows": [
+            {
+                "props": {
+                    "id": "test-cypher-files-created",
+                    "name": "created",
+                    "kind": "RegisteredModel",
+                },
+                "parentRel": None,
+            }
+        ]
     },
     # One new model, so the batched event and grant fragments run too (rolled back).
     "bulk/nodes": {

@@ -13,6 +13,7 @@ WITH i, $rows[i] AS row, base + i + 1 AS kfId
 MERGE (n:Entity {id: row.id})
 WITH i, n, row, kfId, n.kfId AS kept
 SET n += row, n.kind = $kind, n.kfId = coalesce(kept, kfId)
+WITH i, n, kept, $kind AS kind
 {{> registry/_kind_label}}
 WITH count(n) AS written, collect(CASE WHEN kept IS NULL THEN i END) AS created,
      collect(CASE WHEN kept IS NULL THEN n END) AS createdNodes

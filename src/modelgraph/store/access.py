@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,18 +155,53 @@ def _grant(resource_id: str, raw: Record) -> Grant:
     )
 
 
-async def scope_tx(
-    db: Database, tx: AsyncManagedTransaction, entity_id: str
-) -> tuple[Record | None, Scope | None]:
-    """The entity's kind/author and the model or experiment governing it (None: ungoverned).
+async def scopes_tx(
+    db: Database, tx: AsyncManagedTransaction, entity_ids: Sequence[str]
+) -> dict[str, tuple[Record, list[Scope]]]:
+    """Each existing entity's kind/author row and the models or experiments governing it (an
+    empty list: ungoverned), by id, in one round trip; ids that name no entity are absent."""
+    rows = await db.fetch(tx, "access/scope_of", _SCOPE_OF, ids=list(dict.fromkeys(entity_ids)))
+    return {
+        row["id"]: (
+            row,
+            [
+                Scope(
+                    s["id"],
+                    s["kind"],
+                    tuple(_grant(s["id"], g) for g in s["grants"] if g.get("subject")),
+                )
+                for s in row["scopes"]
+            ],
+        )
+        for row in rows
+    }
 
-    A missing entity has no scope: the role check still runs and the writer reports NotFound.
+
+async def authorize_many_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    principal: Principal,
+    action: Action,
+    entity_ids: Sequence[str | None],
+) -> dict[str, Record]:
+    """The one permission check: the role, then the grant on each model or experiment governing
+    each entity, for any number of entities in one round trip.
+
+    An id is what is changed or read (for a create: the parent, or None at top level). A missing
+    entity has no scope: the role check still runs and the writer reports NotFound. Returns the
+    existing entities' kind/author rows by id (none when :func:`decide` allows everything: such a
+    principal costs no query; writers check existence themselves).
     """
-    row = await db.fetch_one(tx, "access/scope_of", _SCOPE_OF, id=entity_id)
-    if row is None or row["scopeId"] is None:
-        return row, None
-    grants = tuple(_grant(row["scopeId"], g) for g in row["grants"] if g.get("subject"))
-    return row, Scope(row["scopeId"], row["scopeKind"], grants)
+    ids = [i for i in entity_ids if i is not None]
+    if not ids or unrestricted(principal):
+        decide(principal, action)
+        return {}
+    found = await scopes_tx(db, tx, ids)
+    decide(principal, action)
+    for _, scopes in found.values():
+        for scope in scopes:
+            decide(principal, action, scope)
+    return {entity_id: row for entity_id, (row, _) in found.items()}
 
 
 async def authorize_tx(
@@ -177,18 +213,13 @@ async def authorize_tx(
     *,
     need_row: bool = False,
 ) -> Record | None:
-    """The one permission check: role, then the grant on the governing model or experiment.
-
-    ``entity_id`` is what is changed or read (for a create: the parent, or None at top level).
-    With ``need_row`` returns the entity's kind/author row when it exists. A principal
-    :func:`decide` allows everything costs no query (writers check existence themselves).
-    """
-    if entity_id is None or (unrestricted(principal) and not need_row):
+    """:func:`authorize_many_tx` for one entity; with ``need_row`` the entity's kind/author row
+    when it exists (fetched even for a principal allowed everything)."""
+    if entity_id is not None and need_row and unrestricted(principal):
         decide(principal, action)
-        return None
-    row, scope = await scope_tx(db, tx, entity_id)
-    decide(principal, action, scope)
-    return row
+        found = (await scopes_tx(db, tx, [entity_id])).get(entity_id)
+        return found[0] if found is not None else None
+    return (await authorize_many_tx(db, tx, principal, action, [entity_id])).get(entity_id or "")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ the common fields, enforces parents and turns missing rows into NotFound. Nothin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -64,6 +65,96 @@ async def lock_tx(db: Database, tx: AsyncManagedTransaction, ids: list[str]) -> 
     return {row["node"]["id"]: row["node"] for row in rows}
 
 
+@dataclass(frozen=True)
+class NewEntity:
+    """An entity about to be created: its kind, its full stamped properties (with its id), and
+    the parent it goes under."""
+
+    kind: Label
+    props: dict[str, Any]
+    parent_id: str | None = None
+
+    @property
+    def id(self) -> str:
+        return str(self.props["id"])
+
+
+def new_entity(
+    kind: Label, props: Mapping[str, Any], *, actor: Principal, parent_id: str | None = None
+) -> NewEntity:
+    """A validated new entity with its common fields and a fresh id (nothing written yet):
+    what :func:`create_many_tx` writes."""
+    check_server_fields(props)
+    parent = PARENTS.get(kind)
+    if parent is not None and parent.required and not parent_id:
+        raise Invalid(f"a {kind.value} needs a parent {parent.kind.value}", field="parentId")
+    if parent_id is not None and parent is None:
+        raise Invalid(f"a {kind.value} has no parent", field="parentId")
+    full = stamp_new(kind, new_id(), now_ms(), actor)
+    full.update({k: v for k, v in props.items() if v is not None})
+    full["name"] = check_name(full.get("name", full["id"]))
+    if kind is Label.MODEL_VERSION:
+        # Stored, not only shown: filters on stage must find new versions too.
+        full.setdefault("stage", Stage.DEVELOPMENT.value)
+    if parent_id is not None:
+        full["parentId"] = parent_id
+    return NewEntity(kind, full, parent_id)
+
+
+async def create_many_tx(
+    db: Database, tx: AsyncManagedTransaction, items: Sequence[NewEntity], *, actor: Principal
+) -> list[Record]:
+    """The one writer of new entities: kfIds, parent edges, created events and creator grants,
+    one statement (``registry/create_entity``) per generation (parents before the children
+    created with them); every parent must exist and be LIVE. Nodes come back in ``items`` order.
+    """
+    made: dict[str, Record] = {}
+    pending = list(items)
+    while pending:
+        waiting = {item.id for item in pending}
+        wave = [i for i in pending if i.parent_id is None or i.parent_id not in waiting]
+        pending = [i for i in pending if i not in wave]
+        # Adding under a parent edits it (EDIT on its model / experiment); top level is a create.
+        top = [i for i in wave if i.parent_id is None]
+        if top:
+            await access.authorize_many_tx(db, tx, actor, Action.CREATE, [None])
+        under = list(dict.fromkeys(i.parent_id for i in wave if i.parent_id is not None))
+        if under:
+            await access.authorize_many_tx(db, tx, actor, Action.EDIT, under)
+        parents = [PARENTS.get(i.kind) if i.parent_id is not None else None for i in wave]
+        # One statement: each parent is locked (an archive cannot slip in between its check and
+        # the create), each node created with its event and, for a model or experiment, the
+        # creator's grants (access/_creator_grants). A refused parent raises here, rolling the
+        # creates back.
+        rows = await db.fetch(
+            tx,
+            "registry/create_entity",
+            _CREATE,
+            rows=[
+                {"props": i.props, "parentRel": p.rel.value if p is not None else None}
+                for i, p in zip(wave, parents, strict=True)
+            ],
+            events=[events.created_row(i.kind, i.props) for i in wave],
+            principal=actor_id(actor),
+            at=now_ms(),
+            everyone=EVERYONE,
+        )
+        by_index = {row["i"]: row for row in rows}
+        for index, (item, parent) in enumerate(zip(wave, parents, strict=True)):
+            row = by_index.get(index)
+            if parent is not None:
+                found = row["parent"] if row is not None else None
+                if found is None or found.get("kind") != parent.kind.value:
+                    raise NotFound(
+                        f"no {parent.kind.value} with id {item.parent_id!r}", field="parentId"
+                    )
+                require_live(found, "parentId")
+            if row is None:
+                raise NotFound(f"parent {item.parent_id!r} not found", field="parentId")
+            made[item.id] = row["node"]
+    return [made[item.id] for item in items]
+
+
 async def create_tx(
     db: Database,
     tx: AsyncManagedTransaction,
@@ -73,48 +164,9 @@ async def create_tx(
     actor: Principal,
     parent_id: str | None = None,
 ) -> Record:
-    """The one writer of new entities: common fields, kfId, parent edge; the parent must be LIVE."""
-    check_server_fields(props)
-    # Adding under a parent edits it (EDIT on its model / experiment); top level is a create.
-    await access.authorize_tx(db, tx, actor, Action.EDIT if parent_id else Action.CREATE, parent_id)
-    parent = PARENTS.get(kind)
-    if parent is not None and parent.required and not parent_id:
-        raise Invalid(f"a {kind.value} needs a parent {parent.kind.value}", field="parentId")
-    if parent_id is not None and parent is None:
-        raise Invalid(f"a {kind.value} has no parent", field="parentId")
-    entity_id = new_id()
-    at = now_ms()
-    full = stamp_new(kind, entity_id, at, actor)
-    full.update({k: v for k, v in props.items() if v is not None})
-    full["name"] = check_name(full.get("name", entity_id))
-    if kind is Label.MODEL_VERSION:
-        # Stored, not only shown: filters on stage must find new versions too.
-        full.setdefault("stage", Stage.DEVELOPMENT.value)
-    if parent_id is not None:
-        full["parentId"] = parent_id
-    # One statement: the parent is locked (an archive cannot slip in between its check and the
-    # create), the node created with its event and, for a model or experiment, the creator's
-    # grants (access/_creator_grants). A refused parent raises here, rolling the create back.
-    row = await db.fetch_one(
-        tx,
-        "registry/create_entity",
-        _CREATE,
-        kind=kind.value,
-        props=full,
-        parentRel=parent.rel.value if parent is not None and parent_id is not None else None,
-        events=[events.created_row(kind, full)],
-        principal=actor_id(actor),
-        at=at,
-        everyone=EVERYONE,
-    )
-    if parent is not None and parent_id is not None:
-        found = row["parent"] if row is not None else None
-        if found is None or found.get("kind") != parent.kind.value:
-            raise NotFound(f"no {parent.kind.value} with id {parent_id!r}", field="parentId")
-        require_live(found, "parentId")
-    if row is None:
-        raise NotFound(f"parent {parent_id!r} not found", field="parentId")
-    node: Record = row["node"]
+    """One new entity (:func:`new_entity`, :func:`create_many_tx`); the parent must be LIVE."""
+    item = new_entity(kind, props, actor=actor, parent_id=parent_id)
+    [node] = await create_many_tx(db, tx, [item], actor=actor)
     return node
 
 
