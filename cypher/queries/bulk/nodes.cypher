@@ -17,8 +17,9 @@ WITH i, n, kept, $kind AS kind
 {{> registry/_kind_label}}
 WITH count(n) AS written, collect(CASE WHEN kept IS NULL THEN i END) AS created,
      collect(CASE WHEN kept IS NULL THEN n END) AS createdNodes
-CALL (created) {
-  {{> registry/_created_events}}
+WITH written, [k IN created | $events[k]] AS appended, createdNodes
+CALL (appended) {
+  {{> events/_append}}
 }
 CALL (createdNodes) {
   {{> access/_creator_grants}}

@@ -28,10 +28,10 @@ FOREACH (_ IN CASE WHEN row.parentRel = 'HAS_VERSION' THEN [1] ELSE [] END | CRE
 FOREACH (_ IN CASE WHEN row.parentRel = 'HAS_ARTIFACT' THEN [1] ELSE [] END | CREATE (p)-[:HAS_ARTIFACT]->(n))
 FOREACH (_ IN CASE WHEN row.parentRel = 'HAS_RUN' THEN [1] ELSE [] END | CREATE (p)-[:HAS_RUN]->(n))
 FOREACH (_ IN CASE WHEN row.parentRel = 'HOSTS' THEN [1] ELSE [] END | CREATE (p)-[:HOSTS]->(n))
-WITH collect(i) AS created, collect(n) AS createdNodes,
+WITH collect($events[i]) AS appended, collect(n) AS createdNodes,
      collect({i: i, node: n {.*}, parent: p {.kind, .state, .name}}) AS made
-CALL (created) {
-  {{> registry/_created_events}}
+CALL (appended) {
+  {{> events/_append}}
 }
 CALL (createdNodes) {
   {{> access/_creator_grants}}

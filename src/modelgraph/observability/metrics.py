@@ -74,6 +74,12 @@ OPENLINEAGE_EVENTS = Counter(
     "OpenLineage events received, by outcome (ingested, duplicate, invalid, refused, failed).",
     ["outcome"],
 )
+OPENLINEAGE_CHUNKS = Counter(
+    "modelgraph_openlineage_chunks_total",
+    "OpenLineage batch chunks, by outcome: written (one transaction) or split (an event was "
+    "refused or conflicted, so the chunk was rolled back and its events written one by one).",
+    ["outcome"],
+)
 IDEMPOTENCY_KEYS_PRUNED = Counter(
     "modelgraph_idempotency_keys_pruned_total",
     "Expired Idempotency-Key records deleted by the background pruner.",

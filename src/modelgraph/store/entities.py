@@ -170,6 +170,73 @@ async def create_tx(
     return node
 
 
+@dataclass(frozen=True)
+class Change:
+    """A change to one entity: the properties to merge (None removes) and the action the calling
+    writer does (approvals touch a version as APPROVE); a state change needs MANAGE."""
+
+    kind: Label
+    id: str
+    props: Mapping[str, Any]
+    action: Action = Action.EDIT
+
+    @property
+    def needs(self) -> Action:
+        return (
+            Action.MANAGE if "state" in self.props and self.action is Action.EDIT else self.action
+        )
+
+
+async def update_many_tx(
+    db: Database, tx: AsyncManagedTransaction, changes: Sequence[Change], *, actor: Principal
+) -> list[Record]:
+    """The one writer of entity changes: merge each change's properties, stamp updatedAt/By and
+    record its changed event, for any number of entities in one statement (``registry/update``).
+    An empty change only locks and stamps; its caller records its own, more specific event.
+    Nodes come back in ``changes`` order; an id naming no entity of its kind is NotFound."""
+    if not changes:
+        return []
+    for change in changes:
+        check_server_fields(change.props)
+        if "name" in change.props:
+            check_name(change.props["name"])
+    for action in dict.fromkeys(c.needs for c in changes):
+        ids = list(dict.fromkeys(c.id for c in changes if c.needs is action))
+        await access.authorize_many_tx(db, tx, actor, action, ids)
+    rows = await db.fetch(
+        tx,
+        "registry/update",
+        _UPDATE,
+        rows=[
+            {
+                "id": c.id,
+                "kind": c.kind.value,
+                "props": dict(c.props),
+                "event": _changed_row(c) if c.props else None,
+            }
+            for c in changes
+        ],
+        principal=actor_id(actor),
+        at=now_ms(),
+    )
+    by_index = {row["i"]: row["node"] for row in rows}
+    out = []
+    for index, change in enumerate(changes):
+        node = by_index.get(index)
+        if node is None:
+            raise NotFound(f"no {change.kind.value} with id {change.id!r}", field="id")
+        out.append(node)
+    return out
+
+
+def _changed_row(change: Change) -> dict[str, Any]:
+    archived = change.props.get("state") == State.ARCHIVED.value
+    return {
+        "type": event_types.changed_event(change.kind, archived=archived).value,
+        "payload": events.encode_payload({"changed": sorted(change.props)}),
+    }
+
+
 async def update_tx(
     db: Database,
     tx: AsyncManagedTransaction,
@@ -180,35 +247,9 @@ async def update_tx(
     actor: Principal,
     action: Action = Action.EDIT,
 ) -> Record:
-    """The one writer of entity changes: merge ``props`` (None removes), stamp updatedAt/By.
-
-    ``action`` is what the calling writer does (approvals touch a version as APPROVE); a state
-    change (archive, unarchive) needs MANAGE.
-    """
-    check_server_fields(props)
-    if "state" in props and action is Action.EDIT:
-        action = Action.MANAGE
-    await access.authorize_tx(db, tx, actor, action, entity_id)
-    if "name" in props:
-        check_name(props["name"])
-    row = await db.fetch_one(
-        tx,
-        "registry/update",
-        _UPDATE,
-        id=entity_id,
-        kind=kind.value,
-        props=dict(props),
-        by=actor_id(actor),
-        at=now_ms(),
-    )
-    if row is None:
-        raise NotFound(f"no {kind.value} with id {entity_id!r}", field="id")
-    node: Record = row["node"]
-    # An empty update only locks and stamps; the caller records its own, more specific event.
-    if props:
-        archived = props.get("state") == State.ARCHIVED.value
-        changed = event_types.changed_event(kind, archived=archived)
-        await events.record(tx, changed, node, actor, {"changed": sorted(props)})
+    """One entity's change (:func:`update_many_tx`): merge ``props`` (None removes), stamp
+    updatedAt/By, record the changed event."""
+    [node] = await update_many_tx(db, tx, [Change(kind, entity_id, props, action)], actor=actor)
     return node
 
 

@@ -27,6 +27,7 @@ from modelgraph.store.cypher import query
 from modelgraph.store.db import Database, count_round_trip
 
 _RECORD = query("events/record")
+_RECORD_MANY = query("events/record_many")
 _SINCE = query("events/since")
 _BY_ENTITY = query("events/by_entity")
 _HEAD = query("events/head")
@@ -102,8 +103,8 @@ def encode_payload(payload: Mapping[str, Any] | None) -> str:
 
 
 def created_row(kind: Label, entity: Mapping[str, Any]) -> dict[str, Any]:
-    """The created event of a new entity as ``registry/_created_events`` writes it (create_tx and
-    the bulk loader record the same one); the principal and time are the statement's."""
+    """The created event of a new entity as ``events/_append`` writes it (create_many_tx and the
+    bulk loader record the same one); the principal and time are the statement's."""
     return {
         "type": event_types.created_event(kind).value,
         "entityId": str(entity["id"]),
@@ -197,3 +198,38 @@ async def head(db: Database) -> int:
         return int(row["seq"]) if row else 0
 
     return await db.read(work)
+
+
+def event_row(
+    type: EventType,
+    entity: Mapping[str, Any],
+    payload: Mapping[str, Any] | None = None,
+    *,
+    scope: Iterable[str] = (),
+) -> dict[str, Any]:
+    """One event for :func:`record_many` (the shape ``events/_append`` writes)."""
+    return {
+        "type": type.value,
+        "entityId": str(entity["id"]),
+        "entityKind": str(entity.get("kind") or ""),
+        "scopeIds": scope_of(entity, scope),
+        "payload": encode_payload(payload),
+    }
+
+
+async def record_many(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    rows: Sequence[Mapping[str, Any]],
+    principal: Principal | None,
+) -> None:
+    """Append many events (:func:`event_row`) inside the changes' transaction, in one round trip."""
+    if rows:
+        await db.fetch(
+            tx,
+            "events/record_many",
+            _RECORD_MANY,
+            events=list(rows),
+            principal=actor_id(principal),
+            at=now_ms(),
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from neo4j import AsyncManagedTransaction
 
@@ -18,39 +19,51 @@ _LINK = query("registry/link_run")
 _FLOW = frozenset(k.value for k in FLOW_KINDS)
 
 
-async def link_tx(
+@dataclass(frozen=True)
+class Link:
+    """A run's inputs ``(id, role)`` and outputs to record."""
+
+    execution_id: str
+    inputs: Sequence[tuple[str, str]] = ()
+    outputs: Sequence[str] = ()
+
+
+async def link_many_tx(
     db: Database,
     tx: AsyncManagedTransaction,
-    execution_id: str,
-    inputs: Sequence[tuple[str, str]] = (),
-    outputs: Sequence[str] = (),
+    links: Sequence[Link],
     *,
     actor: Principal,
     where: str = "entityId",
     known: Mapping[str, Record] | None = None,
 ) -> None:
-    """Record ``(input)-[:CONSUMED_BY {role}]->(run)`` and ``(run)-[:PRODUCED]->(output)`` edges.
+    """Record ``(input)-[:CONSUMED_BY {role}]->(run)`` and ``(run)-[:PRODUCED]->(output)`` edges
+    for any number of runs in one statement.
 
     Idempotent; every endpoint is checked first (one round trip, none for the nodes the caller
     already read or wrote in this transaction and passes as ``known``: id -> node with its
     kind), so a bad id writes nothing. Permissions as deep as a deploy: EDIT on the run and on
     every output (its provenance changes), READ on every input.
     """
-    for _, role in inputs:
-        check_key(role, "role")
-    ids = [i for i, _ in inputs] + list(outputs)
-    await access.authorize_tx(db, tx, actor, Action.EDIT, execution_id)
-    for output in dict.fromkeys(outputs):
-        await access.authorize_tx(db, tx, actor, Action.EDIT, output)
-    await access.require_readable_tx(db, tx, actor, [i for i, _ in inputs])
+    if not links:
+        return
+    for link in links:
+        for _, role in link.inputs:
+            check_key(role, "role")
+    runs = [link.execution_id for link in links]
+    outputs = [o for link in links for o in link.outputs]
+    inputs = [i for link in links for i, _ in link.inputs]
+    await access.authorize_many_tx(db, tx, actor, Action.EDIT, [*runs, *outputs])
+    await access.require_readable_tx(db, tx, actor, list(dict.fromkeys(inputs)))
     found = dict(known or {})
-    missing = [i for i in [execution_id, *ids] if i not in found]
+    missing = [i for i in dict.fromkeys([*runs, *inputs, *outputs]) if i not in found]
     if missing:
         found.update(await entities.get_many_tx(db, tx, missing))
-    run = found.get(execution_id)
-    if run is None or run.get("kind") != Label.EXECUTION.value:
-        raise NotFound(f"no Execution with id {execution_id!r}", field="executionId")
-    for entity_id in ids:
+    for execution_id in runs:
+        run = found.get(execution_id)
+        if run is None or run.get("kind") != Label.EXECUTION.value:
+            raise NotFound(f"no Execution with id {execution_id!r}", field="executionId")
+    for entity_id in [*inputs, *outputs]:
         node = found.get(entity_id)
         if node is None:
             raise NotFound(f"no entity with id {entity_id!r}", field=where)
@@ -64,9 +77,31 @@ async def link_tx(
         tx,
         "registry/link_run",
         _LINK,
-        executionId=execution_id,
-        inputs=[{"id": i, "role": r} for i, r in inputs],
-        outputs=list(outputs),
+        links=[
+            {
+                "executionId": link.execution_id,
+                "inputs": [{"id": i, "role": r} for i, r in link.inputs],
+                "outputs": list(link.outputs),
+            }
+            for link in links
+        ],
+    )
+
+
+async def link_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    execution_id: str,
+    inputs: Sequence[tuple[str, str]] = (),
+    outputs: Sequence[str] = (),
+    *,
+    actor: Principal,
+    where: str = "entityId",
+    known: Mapping[str, Record] | None = None,
+) -> None:
+    """One run's inputs and outputs (:func:`link_many_tx`)."""
+    await link_many_tx(
+        db, tx, [Link(execution_id, inputs, outputs)], actor=actor, where=where, known=known
     )
 
 
@@ -97,14 +132,32 @@ async def add_output(
 _CHILD = query("openlineage/link_child_run")
 
 
+async def link_children_tx(
+    db: Database, tx: AsyncManagedTransaction, pairs: Sequence[tuple[str, str]]
+) -> None:
+    """The one writer of run hierarchy: ``(parent)-[:HAS_CHILD_RUN]->(child)`` for each
+    ``(parent_id, child_id)`` pair, in one round trip (idempotent)."""
+    if not pairs:
+        return
+    for parent_id, child_id in pairs:
+        if parent_id == child_id:
+            raise Invalid("a run cannot be its own parent", field="run.facets.parent.run.runId")
+    rows = await db.fetch(
+        tx,
+        "openlineage/link_child_run",
+        _CHILD,
+        pairs=[{"parentId": p, "childId": c} for p, c in pairs],
+    )
+    linked = {row["i"] for row in rows}
+    for index, (parent_id, child_id) in enumerate(pairs):
+        if index not in linked:
+            raise NotFound(
+                f"no Execution with id {parent_id!r} or {child_id!r}", field="executionId"
+            )
+
+
 async def link_child_tx(
     db: Database, tx: AsyncManagedTransaction, parent_id: str, child_id: str
 ) -> None:
-    """The one writer of run hierarchy: ``(parent)-[:HAS_CHILD_RUN]->(child)`` (idempotent)."""
-    if parent_id == child_id:
-        raise Invalid("a run cannot be its own parent", field="run.facets.parent.run.runId")
-    row = await db.fetch_one(
-        tx, "openlineage/link_child_run", _CHILD, parentId=parent_id, childId=child_id
-    )
-    if row is None or not row["linked"]:
-        raise NotFound(f"no Execution with id {parent_id!r} or {child_id!r}", field="executionId")
+    """One run's parent (:func:`link_children_tx`)."""
+    await link_children_tx(db, tx, [(parent_id, child_id)])

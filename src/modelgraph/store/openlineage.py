@@ -1,15 +1,21 @@
-"""OpenLineage ingest: one event, one transaction, written through the registry's writers.
+"""OpenLineage ingest: a chunk of events (one event is a chunk of one) in one transaction,
+written through the registry's writers with a fixed number of statements per chunk.
 
-:func:`ingest_tx` checks the actor may write (contributor), makes the run's Execution (keyed by
-runId), its datasets and versions, model versions, input/output edges, column lineage and parent
-run, and records ``lineage.ingested`` — all in the caller's transaction. Replays of an event
-(same runId, eventType and eventTime) write nothing; the run's state is the latest by eventTime.
+:func:`ingest_chunk_tx` checks the actor may write (contributor), reads what the chunk's events
+name (runs by runId, datasets by identity, their versions, model versions) in a few set-based
+queries, then decides every event in order against that picture (each event sees what the ones
+before it did, as if each had its own transaction): the run's Execution (keyed by runId), its
+datasets and versions, model versions, input/output edges, column lineage, parent run and the
+``lineage.ingested`` event. The decisions are written at the end by the set-based writers
+(entities.create_many_tx / update_many_tx, executions.link_many_tx / link_children_tx,
+columns.derive_tx, events.record_many). Replays of an event (same runId, eventType and
+eventTime) write nothing; the run's state is the latest by eventTime.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -20,6 +26,7 @@ from modelgraph.domain.events import EventType
 from modelgraph.domain.graph import Label
 from modelgraph.domain.principal import Principal
 from modelgraph.domain.registry import ExecutionStatus, ExecutionType
+from modelgraph.observability.metrics import OPENLINEAGE_CHUNKS
 from modelgraph.openlineage.mapping import (
     TERMINAL,
     UNVERSIONED,
@@ -98,68 +105,6 @@ def run_changes(run: Record | None, plan: RunPlan) -> dict[str, Any]:
     return props
 
 
-async def _runs_tx(
-    db: Database, tx: AsyncManagedTransaction, run_ids: list[str]
-) -> dict[str, Record]:
-    rows = await db.fetch(tx, "openlineage/runs_by_run_id", _RUNS, runIds=run_ids)
-    return {row["node"]["olRunId"]: row["node"] for row in rows}
-
-
-async def _parent_tx(
-    db: Database,
-    tx: AsyncManagedTransaction,
-    plan: RunPlan,
-    found: Record | None,
-    actor: Principal,
-) -> str:
-    """The parent run's execution id; a placeholder until the parent's own events arrive."""
-    assert plan.parent is not None
-    if found is not None:
-        return str(found["id"])
-    parent = plan.parent
-    props = {
-        "name": parent.job_name.strip()[:256] or parent.run_id,
-        "olRunId": parent.run_id,
-        "olJobNamespace": parent.job_namespace,
-        "olJobName": parent.job_name,
-        "olPlaceholder": True,
-        "type": ExecutionType.PREPROCESSING.value,
-        "status": ExecutionStatus.UNKNOWN.value,
-    }
-    node = await entities.create_tx(db, tx, Label.EXECUTION, props, actor=actor)
-    return str(node["id"])
-
-
-async def _datasets_tx(
-    db: Database, tx: AsyncManagedTransaction, plans: list[DatasetPlan], actor: Principal
-) -> dict[tuple[str, str], str]:
-    """Dataset ids by OpenLineage identity: found, adopted by name, or created."""
-    unique = {p.key: p for p in plans}
-    if not unique:
-        return {}
-    refs = [{"namespace": ns, "name": name} for ns, name in unique]
-    rows = await db.fetch(tx, "openlineage/datasets_by_ref", _DATASETS, refs=refs)
-    out: dict[tuple[str, str], str] = {}
-    for row in rows:
-        key = (row["namespace"], row["name"])
-        plan = unique[key]
-        source = {"sourceUri": plan.source_uri} if plan.source_uri else {}
-        mine, named = row["byRef"], row["byName"]
-        if mine is not None:
-            node = mine
-            if source and mine.get("sourceUri") != plan.source_uri:
-                await entities.update_tx(db, tx, Label.DATASET, mine["id"], source, actor=actor)
-        elif named is not None and named.get("olNamespace") is None:
-            ident = {"olNamespace": key[0], "olName": key[1], **source}
-            node = await entities.update_tx(db, tx, Label.DATASET, named["id"], ident, actor=actor)
-        else:
-            name = key[1] if named is None else f"{key[0]}/{key[1]}"
-            props = {"name": name, "olNamespace": key[0], "olName": key[1], **source}
-            node = await entities.create_tx(db, tx, Label.DATASET, props, actor=actor)
-        out[key] = str(node["id"])
-    return out
-
-
 def _features(plan: DatasetPlan, existing: Record | None) -> dict[str, Any]:
     """featureNames / featuresJson from the schema facet, keeping importances already known."""
     if not plan.fields:
@@ -175,96 +120,6 @@ def _features(plan: DatasetPlan, existing: Record | None) -> dict[str, Any]:
         "featureNames": [f["name"] for f in features],
         "featuresJson": json.dumps(features, separators=(",", ":")),
     }
-
-
-async def _versions_tx(
-    db: Database,
-    tx: AsyncManagedTransaction,
-    plan: RunPlan,
-    datasets: dict[tuple[str, str], str],
-    actor: Principal,
-) -> dict[tuple[str, str, str], str]:
-    """DatasetVersion ids by (role, namespace, name): the facet's version, else per producing
-    run for outputs and, for inputs, the version this run already read or the newest one."""
-    wanted: list[tuple[str, DatasetPlan]] = [("in", p) for p in plan.inputs]
-    wanted += [("out", p) for p in plan.outputs]
-    if not wanted:
-        return {}
-
-    def version_name(role: str, p: DatasetPlan) -> str | None:
-        if p.version is not None:
-            return p.version
-        return f"run-{plan.run_id}" if role == "out" else None
-
-    rows = await db.fetch(
-        tx,
-        "openlineage/dataset_versions",
-        _VERSIONS,
-        wanted=[
-            {
-                "key": f"{i}",
-                "datasetId": datasets[p.key],
-                "version": version_name(role, p),
-                "runId": plan.run_id,
-            }
-            for i, (role, p) in enumerate(wanted)
-        ],
-    )
-    by_key = {row["key"]: row for row in rows}
-    out: dict[tuple[str, str, str], str] = {}
-    for i, (role, p) in enumerate(wanted):
-        row = by_key[f"{i}"]
-        name = version_name(role, p)
-        node: Record | None
-        if name is not None:
-            node = row["named"]
-        else:
-            node = row["read"] or row["latest"]
-            name = UNVERSIONED
-        facets = _facets_json((node or {}).get("olFacetsJson"), {"dataset": p.facets})
-        props = _features(p, node)
-        if facets != (node or {}).get("olFacetsJson"):
-            props["olFacetsJson"] = facets
-        if node is None:
-            node = await entities.create_tx(
-                db,
-                tx,
-                Label.DATASET_VERSION,
-                {"name": name, **props},
-                actor=actor,
-                parent_id=datasets[p.key],
-            )
-        elif any(node.get(k) != v for k, v in props.items()):
-            node = await entities.update_tx(
-                db, tx, Label.DATASET_VERSION, node["id"], props, actor=actor
-            )
-        out[(role, *p.key)] = str(node["id"])
-    return out
-
-
-async def _model_versions_tx(
-    db: Database, tx: AsyncManagedTransaction, models: list[ModelRef], actor: Principal
-) -> list[str]:
-    """ModelVersion ids the run produced; models and versions not yet registered are created."""
-    ids = []
-    for ref in models:
-        version = await entities.get_by_name_tx(db, tx, Label.MODEL_VERSION, ref.version, ref.name)
-        if version is None:
-            model = await entities.get_by_name_tx(db, tx, Label.REGISTERED_MODEL, ref.name)
-            if model is None:
-                model = await entities.create_tx(
-                    db, tx, Label.REGISTERED_MODEL, {"name": ref.name}, actor=actor
-                )
-            version = await entities.create_tx(
-                db,
-                tx,
-                Label.MODEL_VERSION,
-                {"name": ref.version},
-                actor=actor,
-                parent_id=model["id"],
-            )
-        ids.append(str(version["id"]))
-    return ids
 
 
 def _column_rows(
@@ -297,44 +152,286 @@ def _column_rows(
     return rows, edges
 
 
-async def ingest_tx(
-    db: Database, tx: AsyncManagedTransaction, plan: RunPlan, *, actor: Principal
+def _apply(node: dict[str, Any], props: dict[str, Any]) -> None:
+    """``props`` merged into a node as the updater merges them (None removes)."""
+    for key, value in props.items():
+        if value is None:
+            node.pop(key, None)
+        else:
+            node[key] = value
+
+
+@dataclass
+class _Chunk:
+    """What a chunk's events read up front, and the writes their decisions add up to.
+
+    Nodes are plain property maps: read from the graph, or (``new``) made by an earlier event of
+    the chunk and not written yet; a later event's changes to a new node go into its create.
+    """
+
+    runs: dict[str, dict[str, Any]] = field(default_factory=dict)  # olRunId -> run
+    datasets: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    by_name: dict[str, dict[str, Any]] = field(default_factory=dict)  # Dataset name -> node
+    named: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (dataset, name)
+    read: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (dataset, runId)
+    latest: dict[str, dict[str, Any]] = field(default_factory=dict)  # dataset id -> version
+    models: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    model_names: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    new: dict[str, entities.NewEntity] = field(default_factory=dict)
+    changes: dict[str, tuple[Label, dict[str, Any]]] = field(default_factory=dict)
+    links: list[executions.Link] = field(default_factory=list)
+    fields: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    children: list[tuple[str, str]] = field(default_factory=list)
+    recorded: list[dict[str, Any]] = field(default_factory=list)
+
+    def create(
+        self, kind: Label, props: dict[str, Any], actor: Principal, parent_id: str | None = None
+    ) -> dict[str, Any]:
+        item = entities.new_entity(kind, props, actor=actor, parent_id=parent_id)
+        self.new[item.id] = item
+        return item.props
+
+    def change(self, kind: Label, node: dict[str, Any], props: dict[str, Any]) -> None:
+        """Changes to a node: into its create when it is new, else merged into one update."""
+        if node["id"] not in self.new:
+            self.changes.setdefault(node["id"], (kind, {}))[1].update(props)
+            _apply(node, props)
+            return
+        _apply(node, props)  # the create's own property map
+
+    def known(self) -> dict[str, dict[str, Any]]:
+        """Every node the chunk read or made, by id (the link writer skips fetching them)."""
+        out: dict[str, dict[str, Any]] = {}
+        for group in (self.runs, self.datasets, self.named, self.read, self.latest, self.models):
+            out.update({n["id"]: n for n in group.values()})
+        return out
+
+
+async def _read(
+    db: Database, tx: AsyncManagedTransaction, plans: list[RunPlan], chunk: _Chunk
+) -> None:
+    """What the chunk's events name, in a few set-based reads (runs are write-locked: events of
+    one run take turns, so the idempotency check and the state decision are made on what the
+    lock protects)."""
+    run_ids = [p.run_id for p in plans] + [p.parent.run_id for p in plans if p.parent]
+    rows = await db.fetch(
+        tx, "openlineage/runs_by_run_id", _RUNS, runIds=list(dict.fromkeys(run_ids))
+    )
+    chunk.runs = {row["node"]["olRunId"]: dict(row["node"]) for row in rows}
+    keys = list(dict.fromkeys(d.key for p in plans for d in (*p.inputs, *p.outputs)))
+    if not keys:
+        return
+    refs = [{"namespace": ns, "name": name} for ns, name in keys]
+    for row in await db.fetch(tx, "openlineage/datasets_by_ref", _DATASETS, refs=refs):
+        if row["byRef"] is not None:
+            chunk.datasets[(row["namespace"], row["name"])] = dict(row["byRef"])
+        if row["byName"] is not None:
+            chunk.by_name.setdefault(row["name"], dict(row["byName"]))
+    wanted: dict[tuple[str, str | None, str], None] = {}
+    for p in plans:
+        for role, d in [("in", d) for d in p.inputs] + [("out", d) for d in p.outputs]:
+            dataset = chunk.datasets.get(d.key) or chunk.by_name.get(d.name)
+            if dataset is not None:
+                name = _version_name(p, role, d)
+                wanted[(dataset["id"], name, p.run_id)] = None
+    if not wanted:
+        return
+    rows = await db.fetch(
+        tx,
+        "openlineage/dataset_versions",
+        _VERSIONS,
+        wanted=[
+            {"key": str(i), "datasetId": d, "version": v, "runId": r}
+            for i, (d, v, r) in enumerate(wanted)
+        ],
+    )
+    triples = list(wanted)
+    for row in rows:
+        dataset_id, name, run_id = triples[int(row["key"])]
+        if row["named"] is not None:
+            chunk.named.setdefault((dataset_id, name or ""), dict(row["named"]))
+        if row["read"] is not None:
+            chunk.read.setdefault((dataset_id, run_id), dict(row["read"]))
+        if row["latest"] is not None:
+            chunk.latest.setdefault(dataset_id, dict(row["latest"]))
+
+
+def _version_name(plan: RunPlan, role: str, p: DatasetPlan) -> str | None:
+    """The facet's version, else per producing run for an output; None: an input's version is
+    the one this run already read or the dataset's newest."""
+    if p.version is not None:
+        return p.version
+    return f"run-{plan.run_id}" if role == "out" else None
+
+
+def _dataset(chunk: _Chunk, p: DatasetPlan, actor: Principal) -> dict[str, Any]:
+    """The Dataset of an OpenLineage identity: found, adopted by name, or created."""
+    source = {"sourceUri": p.source_uri} if p.source_uri else {}
+    mine = chunk.datasets.get(p.key)
+    named = chunk.by_name.get(p.name)
+    if mine is not None:
+        if source and mine.get("sourceUri") != p.source_uri:
+            chunk.change(Label.DATASET, mine, source)
+        return mine
+    if named is not None and named.get("olNamespace") is None:
+        chunk.change(Label.DATASET, named, {"olNamespace": p.namespace, "olName": p.name, **source})
+        node = named
+    else:
+        name = p.name if named is None else f"{p.namespace}/{p.name}"
+        props = {"name": name, "olNamespace": p.namespace, "olName": p.name, **source}
+        node = chunk.create(Label.DATASET, props, actor)
+        chunk.by_name.setdefault(node["name"], node)
+    chunk.datasets[p.key] = node
+    return node
+
+
+def _version(
+    chunk: _Chunk,
+    plan: RunPlan,
+    role: str,
+    p: DatasetPlan,
+    dataset: dict[str, Any],
+    actor: Principal,
+) -> dict[str, Any]:
+    """The DatasetVersion an input or output is: the facet's version, else per producing run
+    for outputs and, for inputs, the version this run already read or the newest one."""
+    name = _version_name(plan, role, p)
+    node: dict[str, Any] | None
+    if name is not None:
+        node = chunk.named.get((dataset["id"], name))
+    else:
+        node = chunk.read.get((dataset["id"], plan.run_id)) or chunk.latest.get(dataset["id"])
+        name = UNVERSIONED
+    facets = _facets_json((node or {}).get("olFacetsJson"), {"dataset": p.facets})
+    props = _features(p, node)
+    if facets != (node or {}).get("olFacetsJson"):
+        props["olFacetsJson"] = facets
+    if node is None:
+        node = chunk.create(
+            Label.DATASET_VERSION, {"name": name, **props}, actor, parent_id=dataset["id"]
+        )
+        chunk.named[(dataset["id"], name)] = node
+        chunk.latest[dataset["id"]] = node
+    elif any(node.get(k) != v for k, v in props.items()):
+        chunk.change(Label.DATASET_VERSION, node, props)
+    return node
+
+
+async def _model_version(
+    db: Database, tx: AsyncManagedTransaction, chunk: _Chunk, ref: ModelRef, actor: Principal
+) -> dict[str, Any]:
+    """The ModelVersion a run produced; a model or version not yet registered is created."""
+    key = (ref.name, ref.version)
+    if key in chunk.models:
+        return chunk.models[key]
+    found = await entities.get_by_name_tx(db, tx, Label.MODEL_VERSION, ref.version, ref.name)
+    if found is not None:
+        chunk.models[key] = dict(found)
+        return chunk.models[key]
+    if ref.name not in chunk.model_names:
+        model = await entities.get_by_name_tx(db, tx, Label.REGISTERED_MODEL, ref.name)
+        chunk.model_names[ref.name] = dict(model) if model is not None else None
+    model_node = chunk.model_names[ref.name]
+    if model_node is None:
+        model_node = chunk.create(Label.REGISTERED_MODEL, {"name": ref.name}, actor)
+        chunk.model_names[ref.name] = model_node
+    chunk.models[key] = chunk.create(
+        Label.MODEL_VERSION, {"name": ref.version}, actor, parent_id=model_node["id"]
+    )
+    return chunk.models[key]
+
+
+def _parent(chunk: _Chunk, plan: RunPlan, actor: Principal) -> dict[str, Any]:
+    """The parent run's execution; a placeholder until the parent's own events arrive."""
+    assert plan.parent is not None
+    parent = plan.parent
+    found = chunk.runs.get(parent.run_id)
+    if found is not None:
+        return found
+    props = {
+        "name": parent.job_name.strip()[:256] or parent.run_id,
+        "olRunId": parent.run_id,
+        "olJobNamespace": parent.job_namespace,
+        "olJobName": parent.job_name,
+        "olPlaceholder": True,
+        "type": ExecutionType.PREPROCESSING.value,
+        "status": ExecutionStatus.UNKNOWN.value,
+    }
+    node = chunk.create(Label.EXECUTION, props, actor)
+    chunk.runs[parent.run_id] = node
+    return node
+
+
+async def _decide(
+    db: Database, tx: AsyncManagedTransaction, chunk: _Chunk, plan: RunPlan, actor: Principal
 ) -> Ingested:
-    """Record one event inside ``tx`` (see the module docstring)."""
-    await access.authorize_tx(db, tx, actor, Action.CREATE)
-    wanted = [plan.run_id] + ([plan.parent.run_id] if plan.parent else [])
-    runs = await _runs_tx(db, tx, wanted)
-    run = runs.get(plan.run_id)
+    """One event's writes, added to the chunk's (see the module docstring)."""
+    run = chunk.runs.get(plan.run_id)
     if run is not None and plan.key in (run.get("olEventKeys") or []):
         return Ingested(plan.run_id, str(run["id"]), duplicate=True)
     changes = run_changes(run, plan)
     if run is None:
-        run = await entities.create_tx(db, tx, Label.EXECUTION, changes, actor=actor)
+        run = chunk.create(Label.EXECUTION, changes, actor)
+        chunk.runs[plan.run_id] = run
     else:
-        run = await entities.update_tx(db, tx, Label.EXECUTION, run["id"], changes, actor=actor)
-    run_id = str(run["id"])
-    datasets = await _datasets_tx(db, tx, [*plan.inputs, *plan.outputs], actor)
-    versions = await _versions_tx(db, tx, plan, datasets, actor)
-    models = await _model_versions_tx(db, tx, plan.models, actor)
-    inputs = [(versions[("in", *p.key)], "input") for p in plan.inputs]
-    outputs = [versions[("out", *p.key)] for p in plan.outputs] + models
+        chunk.change(Label.EXECUTION, run, changes)
+    versions: dict[tuple[str, str, str], str] = {}
+    inputs: list[tuple[str, str]] = []
+    outputs: list[str] = []
+    for role, group in (("in", plan.inputs), ("out", plan.outputs)):
+        for p in group:
+            dataset = _dataset(chunk, p, actor)
+            version = _version(chunk, plan, role, p, dataset, actor)
+            versions[(role, *p.key)] = version["id"]
+            if role == "in":
+                inputs.append((version["id"], "input"))
+                chunk.read.setdefault((dataset["id"], plan.run_id), version)
+            else:
+                outputs.append(version["id"])
+    models = [(await _model_version(db, tx, chunk, ref, actor))["id"] for ref in plan.models]
+    outputs += models
     if inputs or outputs:
-        await executions.link_tx(db, tx, run_id, inputs, outputs, actor=actor)
+        chunk.links.append(executions.Link(run["id"], inputs, outputs))
     fields, edges = _column_rows(plan, versions)
-    await columns.derive_tx(db, tx, fields, edges)
+    chunk.fields += fields
+    chunk.edges += edges
     if plan.parent is not None:
-        parent_id = await _parent_tx(db, tx, plan, runs.get(plan.parent.run_id), actor)
-        await executions.link_child_tx(db, tx, parent_id, run_id)
+        chunk.children.append((_parent(chunk, plan, actor)["id"], run["id"]))
     payload = {
         "runId": plan.run_id,
         "eventType": plan.event_type,
         "eventTime": plan.event_time,
         "job": {"namespace": plan.job_namespace, "name": plan.job_name},
     }
-    await events.record(
-        tx, EventType.LINEAGE_INGESTED, run, actor, payload, scope=[*versions.values(), *models]
+    chunk.recorded.append(
+        events.event_row(
+            EventType.LINEAGE_INGESTED, run, payload, scope=[*versions.values(), *models]
+        )
     )
-    return Ingested(plan.run_id, run_id, duplicate=False)
+    return Ingested(plan.run_id, str(run["id"]), duplicate=False)
+
+
+async def ingest_chunk_tx(
+    db: Database, tx: AsyncManagedTransaction, plans: list[RunPlan], *, actor: Principal
+) -> list[Ingested]:
+    """Record a chunk of events inside ``tx``, in order (see the module docstring)."""
+    await access.authorize_tx(db, tx, actor, Action.CREATE)
+    chunk = _Chunk()
+    await _read(db, tx, plans, chunk)
+    answers = [await _decide(db, tx, chunk, plan, actor) for plan in plans]
+    await entities.create_many_tx(db, tx, list(chunk.new.values()), actor=actor)
+    await entities.update_many_tx(
+        db,
+        tx,
+        [entities.Change(kind, i, props) for i, (kind, props) in chunk.changes.items()],
+        actor=actor,
+    )
+    await executions.link_many_tx(db, tx, chunk.links, actor=actor, known=chunk.known())
+    await columns.derive_tx(db, tx, chunk.fields, chunk.edges)
+    await executions.link_children_tx(db, tx, chunk.children)
+    await events.record_many(db, tx, chunk.recorded, actor)
+    return answers
 
 
 async def ingest(db: Database, plan: RunPlan, *, actor: Principal) -> Ingested:
@@ -342,7 +439,8 @@ async def ingest(db: Database, plan: RunPlan, *, actor: Principal) -> Ingested:
     dataset (a uniqueness conflict) is retried once, and then sees what the other committed."""
 
     async def work(tx: AsyncManagedTransaction) -> Ingested:
-        return await ingest_tx(db, tx, plan, actor=actor)
+        [answer] = await ingest_chunk_tx(db, tx, [plan], actor=actor)
+        return answer
 
     try:
         return await db.write(work)
@@ -350,9 +448,9 @@ async def ingest(db: Database, plan: RunPlan, *, actor: Principal) -> Ingested:
         return await db.write(work)
 
 
-# Events of a batch written per transaction: a commit (and the outbox sequence lock it holds)
-# per event was most of a batch's time.
-CHUNK = 50
+# Events of a batch written per transaction: the statements of a chunk are a fixed number, so a
+# bigger chunk costs little more than a small one.
+CHUNK = 100
 
 
 async def ingest_many(
@@ -366,13 +464,14 @@ async def ingest_many(
         part = plans[start : start + chunk]
 
         async def work(tx: AsyncManagedTransaction, part: list[RunPlan] = part) -> list[Ingested]:
-            return [await ingest_tx(db, tx, plan, actor=actor) for plan in part]
+            return await ingest_chunk_tx(db, tx, part, actor=actor)
 
         try:
             answers.extend(await db.write(work))
+            OPENLINEAGE_CHUNKS.labels("written").inc()
             continue
         except ModelGraphError:
-            pass
+            OPENLINEAGE_CHUNKS.labels("split").inc()
         for plan in part:
             try:
                 answers.append(await ingest(db, plan, actor=actor))
