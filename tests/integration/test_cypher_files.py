@@ -253,7 +253,9 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
         # openlineage ingest and column lineage
         "runIds": ["00000000-0000-0000-0000-000000000000"],
         "refs": [{"namespace": "s3://raw", "name": "customer-transactions"}],
-        "wanted": [],
+        "named": [{"key": "0", "datasetId": ids["dataset"], "version": "v2"}],
+        "reads": [{"key": "0", "datasetId": ids["dataset"], "runId": "no-such-run"}],
+        "latest": [ids["dataset"]],
         "fields": [],
         "pairs": [{"parentId": ids["execution"], "childId": ids["execution"]}],
         "dataset": "churn-features",
@@ -270,7 +272,9 @@ def _examples(ids: dict[str, str]) -> dict[str, Any]:
 
 def test_every_parameter_has_an_example() -> None:
     """A new parameter name needs an example here, so that its query is executed below."""
-    known = set(_examples({k: "" for k in ("deployment", "version", "model", "execution")}))
+    known = set(
+        _examples({k: "" for k in ("deployment", "version", "model", "execution", "dataset")})
+    )
     missing = {
         name: sorted(_parameters(text) - known)
         for name, text in QUERIES.items()

@@ -179,9 +179,13 @@ class _Chunk:
     model_names: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     new: dict[str, entities.NewEntity] = field(default_factory=dict)
     changes: dict[str, tuple[Label, dict[str, Any]]] = field(default_factory=dict)
-    links: list[executions.Link] = field(default_factory=list)
-    fields: list[dict[str, Any]] = field(default_factory=list)
-    edges: list[dict[str, Any]] = field(default_factory=list)
+    # A run's START and COMPLETE usually name the same datasets: edges and fields are merged
+    # per run / per field / per column edge, so each is written once per chunk.
+    links: dict[str, tuple[dict[tuple[str, str], None], dict[str, None]]] = field(
+        default_factory=dict
+    )
+    fields: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    edges: dict[str, dict[str, Any]] = field(default_factory=dict)
     children: list[tuple[str, str]] = field(default_factory=list)
     recorded: list[dict[str, Any]] = field(default_factory=list)
 
@@ -228,33 +232,40 @@ async def _read(
             chunk.datasets[(row["namespace"], row["name"])] = dict(row["byRef"])
         if row["byName"] is not None:
             chunk.by_name.setdefault(row["name"], dict(row["byName"]))
-    wanted: dict[tuple[str, str | None, str], None] = {}
+    named: dict[tuple[str, str], None] = {}
+    reads: dict[tuple[str, str], None] = {}
+    latest: dict[str, None] = {}
     for p in plans:
         for role, d in [("in", d) for d in p.inputs] + [("out", d) for d in p.outputs]:
             dataset = chunk.datasets.get(d.key) or chunk.by_name.get(d.name)
-            if dataset is not None:
-                name = _version_name(p, role, d)
-                wanted[(dataset["id"], name, p.run_id)] = None
-    if not wanted:
+            if dataset is None:
+                continue  # a dataset the chunk creates has no versions yet
+            name = _version_name(p, role, d)
+            if name is not None:
+                named[(dataset["id"], name)] = None
+                continue
+            if p.run_id in chunk.runs:  # only a recorded run has read anything
+                reads[(dataset["id"], p.run_id)] = None
+            latest[dataset["id"]] = None
+    if not (named or reads or latest):
         return
-    rows = await db.fetch(
+    found_row = await db.fetch_one(
         tx,
         "openlineage/dataset_versions",
         _VERSIONS,
-        wanted=[
-            {"key": str(i), "datasetId": d, "version": v, "runId": r}
-            for i, (d, v, r) in enumerate(wanted)
-        ],
+        named=[{"key": str(i), "datasetId": d, "version": v} for i, (d, v) in enumerate(named)],
+        reads=[{"key": str(i), "datasetId": d, "runId": r} for i, (d, r) in enumerate(reads)],
+        latest=list(latest),
     )
-    triples = list(wanted)
-    for row in rows:
-        dataset_id, name, run_id = triples[int(row["key"])]
-        if row["named"] is not None:
-            chunk.named.setdefault((dataset_id, name or ""), dict(row["named"]))
-        if row["read"] is not None:
-            chunk.read.setdefault((dataset_id, run_id), dict(row["read"]))
-        if row["latest"] is not None:
-            chunk.latest.setdefault(dataset_id, dict(row["latest"]))
+    assert found_row is not None
+    row = found_row
+    named_keys, read_keys = list(named), list(reads)
+    for found in row["named"]:
+        chunk.named[named_keys[int(found["key"])]] = dict(found["node"])
+    for found in row["reads"]:
+        chunk.read[read_keys[int(found["key"])]] = dict(found["node"])
+    for found in row["latest"]:
+        chunk.latest[found["key"]] = dict(found["node"])
 
 
 def _version_name(plan: RunPlan, role: str, p: DatasetPlan) -> str | None:
@@ -392,10 +403,17 @@ async def _decide(
     models = [(await _model_version(db, tx, chunk, ref, actor))["id"] for ref in plan.models]
     outputs += models
     if inputs or outputs:
-        chunk.links.append(executions.Link(run["id"], inputs, outputs))
+        ins, outs = chunk.links.setdefault(run["id"], ({}, {}))
+        ins.update(dict.fromkeys(inputs))
+        outs.update(dict.fromkeys(outputs))
     fields, edges = _column_rows(plan, versions)
-    chunk.fields += fields
-    chunk.edges += edges
+    for f in fields:
+        # As derive_fields merges them: a later event's type wins, a missing type keeps one.
+        kept = chunk.fields.setdefault((f["versionId"], f["name"]), f)
+        if f["type"] is not None:
+            kept["type"] = f["type"]
+    for edge in edges:
+        chunk.edges[json.dumps(edge, sort_keys=True)] = edge
     if plan.parent is not None:
         chunk.children.append((_parent(chunk, plan, actor)["id"], run["id"]))
     payload = {
@@ -427,8 +445,9 @@ async def ingest_chunk_tx(
         [entities.Change(kind, i, props) for i, (kind, props) in chunk.changes.items()],
         actor=actor,
     )
-    await executions.link_many_tx(db, tx, chunk.links, actor=actor, known=chunk.known())
-    await columns.derive_tx(db, tx, chunk.fields, chunk.edges)
+    links = [executions.Link(r, list(i), list(o)) for r, (i, o) in chunk.links.items()]
+    await executions.link_many_tx(db, tx, links, actor=actor, known=chunk.known())
+    await columns.derive_tx(db, tx, list(chunk.fields.values()), list(chunk.edges.values()))
     await executions.link_children_tx(db, tx, chunk.children)
     await events.record_many(db, tx, chunk.recorded, actor)
     return answers
