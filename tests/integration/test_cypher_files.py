@@ -333,19 +333,29 @@ async def test_clear_graph_removes_registry_nodes_only(db: Database, settings: S
     assert await admin.count_nodes(db) == 0
 
 
-@pytest.mark.parametrize("name", SCHEMA_FILES)
-async def test_schema_statements_are_applied(database: Database, name: str) -> None:
-    """Each constraint/index a schema file declares exists on the server after migrate."""
-    declared = [
+def _schema_names(name: str, verb: str) -> list[str]:
+    """Constraints/indexes a schema file creates (``verb`` CREATE) or drops (DROP)."""
+    pattern = verb + r"\s+(CONSTRAINT|(?:FULLTEXT\s+)?INDEX)\s+(\w+)"
+    return [
         match.group(2)
         for statement in split_statements(all_files()[name])
-        if (match := re.match(r"CREATE\s+(CONSTRAINT|(?:FULLTEXT\s+)?INDEX)\s+(\w+)", statement))
+        if (match := re.match(pattern, statement))
     ]
+
+
+@pytest.mark.parametrize("name", SCHEMA_FILES)
+async def test_schema_statements_are_applied(database: Database, name: str) -> None:
+    """Each constraint/index a schema file declares exists on the server after migrate, unless a
+    later file drops it; each one a file drops is gone."""
+    dropped = {n for f in SCHEMA_FILES for n in _schema_names(f, "DROP")}
+    declared = [n for n in _schema_names(name, "CREATE") if n not in dropped]
+    gone = _schema_names(name, "DROP")
     async with database.driver.session(database=database.database) as session:
         constraints = {r["name"] async for r in await session.run("SHOW CONSTRAINTS YIELD name")}
         indexes = {r["name"] async for r in await session.run("SHOW INDEXES YIELD name")}
     missing = [n for n in declared if n not in constraints | indexes]
-    assert declared and not missing
+    kept = [n for n in gone if n in constraints | indexes]
+    assert (declared or gone) and not missing and not kept
 
 
 def test_every_query_file_is_referenced_by_code() -> None:

@@ -101,3 +101,15 @@ async def test_backfills_run_in_bounded_batches_until_done(db: Database) -> None
     # Nothing left to do: a second pass changes nothing.
     assert await kubeflow.assign_ids(db, batch=2) == 0
     assert await access.sync_restricted_all(db, batch=2) == 0
+
+
+def test_a_schema_file_may_drop_what_an_earlier_one_created(cypher_dir: Path) -> None:
+    (cypher_dir / "schema" / "0001_first.cypher").write_text(
+        "CREATE INDEX i IF NOT EXISTS FOR (n:X) ON (n.id)"
+    )
+    (cypher_dir / "schema" / "0002_second.cypher").write_text("DROP INDEX i IF EXISTS")
+    assert [m.name for m in migrations.load_files()] == ["0001_first.cypher", "0002_second.cypher"]
+    (cypher_dir / "schema" / "0003_third.cypher").write_text("DROP INDEX i")
+    all_files.cache_clear()
+    with pytest.raises(ValueError, match=r"got: DROP INDEX i$"):
+        migrations.load_files()

@@ -4,7 +4,7 @@ MATCH (d:_Delivery {id: id})
 WHERE d.status = 'PENDING' AND coalesce(d.leaseUntil, 0) < $now
 SET d.leaseOwner = $owner, d.leaseUntil = $now + $leaseMs
 WITH d
-MATCH (e:_Event {id: d.eventId})
+MATCH (e:_Event {seq: d.eventSeq})
 OPTIONAL MATCH (w:_Webhook {id: d.webhookId})
 RETURN d {.*} AS delivery, e {.*} AS event, w {.*} AS webhook
 ORDER BY d.eventSeq

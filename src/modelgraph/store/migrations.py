@@ -17,8 +17,8 @@ _APPLIED = query("migrations/applied")
 _RECORD = query("migrations/record")
 _NAME_RE = re.compile(r"^\d{4}_[a-z0-9_]+\.cypher$")
 _IDEMPOTENT_RE = re.compile(
-    r"^\s*CREATE\s+(CONSTRAINT|(RANGE |TEXT |POINT |FULLTEXT )?INDEX)\b.*"
-    r"\bIF\s+NOT\s+EXISTS\b",
+    r"^\s*(CREATE\s+(CONSTRAINT|(RANGE |TEXT |POINT |FULLTEXT )?INDEX)\b.*\bIF\s+NOT\s+EXISTS\b"
+    r"|DROP\s+(CONSTRAINT|INDEX)\s+\w+\s+IF\s+EXISTS\s*$)",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -59,7 +59,8 @@ def load_files() -> list[MigrationFile]:
             if not _IDEMPOTENT_RE.match(statement):
                 raise ValueError(
                     f"schema file {file_name}: only idempotent constraint/index statements "
-                    f"(create ... if not exists) are allowed, got: {statement.splitlines()[0]}"
+                    f"(create ... if not exists, drop ... if exists) are allowed, got: "
+                    f"{statement.splitlines()[0]}"
                 )
         files.append(MigrationFile(file_name, text))
     return files
@@ -104,7 +105,7 @@ async def migrate(db: Database) -> list[str]:
 
         await db.write(record)
         done.append(migration.name)
-    # Data backfill (schema files hold only CREATE ... IF NOT EXISTS): Kubeflow ids for nodes
+    # Data backfill (schema files hold only idempotent schema commands): Kubeflow ids for nodes
     # written before every writer stamped them. Idempotent, so it runs on every migrate.
     await kubeflow.assign_ids(db)
     # Graphs written before read permissions: mark models/experiments without an everyone grant.
