@@ -83,12 +83,15 @@ async def register_cost(db: Database, rounds: int, per_round: int) -> dict[str, 
     async def no_event(*_: object, **__: object) -> int:
         return 0
 
-    # A create records its event in its own statement (registry/_created_events): the same
-    # statement with no created rows writes no event.
-    create_without_event = entities._CREATE.replace(
-        "WITH collect(i) AS created,", "WITH [] AS created,"
-    )
-    assert create_without_event != entities._CREATE, "registry/create_entity changed its shape"
+    # The one creator and the one updater append their events in their own statement
+    # (fragment events/_append): the same statements with the fragment switched off write none.
+    append = "WITH appended WHERE size(appended) > 0"
+    silent = {
+        name: getattr(entities, name).replace(append, "WITH appended WHERE size(appended) < 0")
+        for name in ("_CREATE", "_UPDATE")
+    }
+    for name, text in silent.items():
+        assert text != getattr(entities, name), f"entities.{name} no longer uses events/_append"
     with_events: list[float] = []
     without: list[float] = []
     await _p50(register, 20, 10_000_000)  # warm the plans
@@ -96,7 +99,8 @@ async def register_cost(db: Database, rounds: int, per_round: int) -> dict[str, 
         with_events += await _p50(register, per_round, r * 2 * per_round)
         with (
             mock.patch.object(events, "record", no_event),
-            mock.patch.object(entities, "_CREATE", create_without_event),
+            mock.patch.object(entities, "_CREATE", silent["_CREATE"]),
+            mock.patch.object(entities, "_UPDATE", silent["_UPDATE"]),
         ):
             without += await _p50(register, per_round, (r * 2 + 1) * per_round)
     a, b = statistics.median(with_events), statistics.median(without)

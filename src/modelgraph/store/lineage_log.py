@@ -277,27 +277,24 @@ async def log_execution(db: Database, log: ExecutionLog, *, actor: Principal) ->
         )
         assert check is not None  # aggregating subqueries always return one row
         _check_refs(log, check["refs"], check["datasets"])
-        execution = await entities.create_tx(
-            db,
-            tx,
-            Label.EXECUTION,
-            _execution_props(log),
-            actor=actor,
-            parent_id=log.experiment_id,
-        )
-        created: list[Record] = []
+        # The run and its new dataset versions in one statement (entities.create_many_tx).
+        items = [
+            entities.new_entity(
+                Label.EXECUTION, _execution_props(log), actor=actor, parent_id=log.experiment_id
+            )
+        ]
         for index, (nv, row) in enumerate(
             zip(log.new_dataset_versions, check["datasets"], strict=True)
         ):
-            version = await entities.create_tx(
-                db,
-                tx,
-                Label.DATASET_VERSION,
-                _version_props(nv, index),
-                actor=actor,
-                parent_id=row["datasetId"],
+            items.append(
+                entities.new_entity(
+                    Label.DATASET_VERSION,
+                    _version_props(nv, index),
+                    actor=actor,
+                    parent_id=row["datasetId"],
+                )
             )
-            created.append(version)
+        execution, *created = await entities.create_many_tx(db, tx, items, actor=actor)
         outputs = list(log.outputs) + [v["id"] for v in created]
         # Every endpoint was read (log_check_refs) or written above: no second look.
         known = {r["id"]: r for r in check["refs"] if r["kind"] is not None}

@@ -96,19 +96,21 @@ async def register_model(db: Database, reg: Registration, *, actor: Principal) -
         model = await entities.get_by_name_tx(db, tx, Label.REGISTERED_MODEL, reg.model_name)
         if model is not None:
             require_live(model, "modelName")
+        # Every new node in one create_many_tx: a statement per generation (a new model and the
+        # run, then the version, then its artifact). Metrics at creation: their latest values
+        # are properties of the new node and the points its history (no separate update, so
+        # one created event says it all).
+        items: list[entities.NewEntity] = []
+        new_model = None
         if model is None:
-            model = await entities.create_tx(
-                db,
-                tx,
-                Label.REGISTERED_MODEL,
-                {**reg.model_props, "name": reg.model_name},
-                actor=actor,
+            new_model = entities.new_entity(
+                Label.REGISTERED_MODEL, {**reg.model_props, "name": reg.model_name}, actor=actor
             )
-        # Metrics at creation: their latest values are properties of the new node, and the
-        # points its history (no separate update, so one created event says it all).
-        version = await entities.create_tx(
-            db,
-            tx,
+            items.append(new_model)
+            model_id = new_model.id
+        else:
+            model_id = str(model["id"])
+        new_version = entities.new_entity(
             Label.MODEL_VERSION,
             {
                 **reg.version_props,
@@ -116,33 +118,47 @@ async def register_model(db: Database, reg: Registration, *, actor: Principal) -
                 "name": reg.version_name,
             },
             actor=actor,
-            parent_id=model["id"],
+            parent_id=model_id,
         )
-        await governance.append_points_tx(db, tx, version["id"], reg.version_metrics)
-        artifact = None
+        items.append(new_version)
+        new_artifact = None
         if reg.artifact_props is not None:
-            artifact_props = {"name": reg.version_name, **reg.artifact_props}
-            artifact = await entities.create_tx(
-                db, tx, Label.MODEL_ARTIFACT, artifact_props, actor=actor, parent_id=version["id"]
+            new_artifact = entities.new_entity(
+                Label.MODEL_ARTIFACT,
+                {"name": reg.version_name, **reg.artifact_props},
+                actor=actor,
+                parent_id=new_version.id,
             )
-        execution = None
+            items.append(new_artifact)
+        new_run = None
         if reg.run is not None:
             run_props = {
                 # Named by the version's id, not the model's name: a run outside the model's
                 # read scope (no experiment, or an open one) must not spell out a closed model.
-                "name": f"train {version['id']}",
+                "name": f"train {new_version.id}",
                 "type": ExecutionType.TRAINING.value,
                 **reg.run.props,
                 **governance.latest_values(reg.run.metrics),
             }
-            execution = await entities.create_tx(
-                db,
-                tx,
-                Label.EXECUTION,
-                run_props,
-                actor=actor,
-                parent_id=reg.run.experiment_id,
+            new_run = entities.new_entity(
+                Label.EXECUTION, run_props, actor=actor, parent_id=reg.run.experiment_id
             )
+            items.append(new_run)
+        made = dict(
+            zip(
+                (i.id for i in items),
+                await entities.create_many_tx(db, tx, items, actor=actor),
+                strict=True,
+            )
+        )
+        model = made[new_model.id] if new_model is not None else model
+        assert model is not None
+        version = made[new_version.id]
+        artifact = made[new_artifact.id] if new_artifact is not None else None
+        await governance.append_points_tx(db, tx, version["id"], reg.version_metrics)
+        execution = None
+        if reg.run is not None and new_run is not None:
+            execution = made[new_run.id]
             await governance.append_points_tx(db, tx, execution["id"], reg.run.metrics)
             await executions.link_tx(
                 db,
