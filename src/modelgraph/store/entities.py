@@ -113,7 +113,10 @@ async def create_many_tx(
     while pending:
         waiting = {item.id for item in pending}
         wave = [i for i in pending if i.parent_id is None or i.parent_id not in waiting]
-        pending = [i for i in pending if i not in wave]
+        if not wave:  # fresh ids cannot form a cycle; refuse rather than loop if one did
+            raise Invalid("new entities name each other as parents", field="parentId")
+        written = {i.id for i in wave}
+        pending = [i for i in pending if i.id not in written]
         # Adding under a parent edits it (EDIT on its model / experiment); top level is a create.
         top = [i for i in wave if i.parent_id is None]
         if top:
