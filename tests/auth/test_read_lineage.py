@@ -45,16 +45,24 @@ async def ok(http: httpx.AsyncClient, token: str, query: str, **variables: Any) 
     return body["data"]
 
 
-async def build(http: httpx.AsyncClient, admin: str) -> dict[str, str]:
-    """raw-public:v1 -> train run (exp-hidden) -> model-hidden:v1 -> env-public/dep-public, and
-    raw-public:v1 -> train run -> model-open:v1, all written by an admin through GraphQL."""
-    ds = await ok(http, admin, 'mutation { createDataset(input: {name: "raw-public"}) { id } }')
+async def dataset_version(http: httpx.AsyncClient, admin: str, name: str) -> str:
+    """A new dataset ``name`` with a version v1, written by an admin; the version's id."""
+    ds = await ok(
+        http, admin, "mutation($n: String!) { createDataset(input: {name: $n}) { id } }", n=name
+    )
     dv = await ok(
         http,
         admin,
         'mutation($d: ID!) { createDatasetVersion(datasetId: $d, input: {name: "v1"}) { id } }',
         d=ds["createDataset"]["id"],
     )
+    return str(dv["createDatasetVersion"]["id"])
+
+
+async def build(http: httpx.AsyncClient, admin: str) -> dict[str, str]:
+    """raw-public:v1 -> train run (exp-hidden) -> model-hidden:v1 -> env-public/dep-public, and
+    raw-public:v1 -> train run -> model-open:v1, all written by an admin through GraphQL."""
+    version_id = await dataset_version(http, admin, "raw-public")
     exp = await ok(
         http,
         admin,
@@ -63,7 +71,7 @@ async def build(http: httpx.AsyncClient, admin: str) -> dict[str, str]:
     )
     register = """mutation($input: RegisterModelInput!) {
       registerModel(input: $input) { model { id } version { id } execution { id } } }"""
-    dataset = [{"id": dv["createDatasetVersion"]["id"]}]
+    dataset = [{"id": version_id}]
     hidden = await ok(
         http,
         admin,
@@ -287,17 +295,11 @@ async def test_a_run_outside_experiments_is_governed_by_the_closed_model_it_trai
     A run that trained only open models stays readable."""
     admin = (await access.create_token(db, "root", "root", ["admin"], None, actor=SYSTEM)).secret
     viewer = (await access.create_token(db, "v", "carol", ["viewer"], None, actor=SYSTEM)).secret
-    ds = await ok(http, admin, 'mutation { createDataset(input: {name: "raw-solo"}) { id } }')
-    dv = await ok(
-        http,
-        admin,
-        'mutation($d: ID!) { createDatasetVersion(datasetId: $d, input: {name: "v1"}) { id } }',
-        d=ds["createDataset"]["id"],
-    )
+    version_id = await dataset_version(http, admin, "raw-solo")
     register = """mutation($input: RegisterModelInput!) {
       registerModel(input: $input) { model { id } version { id } execution { id } } }"""
     training = {
-        "datasets": [{"id": dv["createDatasetVersion"]["id"]}],
+        "datasets": [{"id": version_id}],
         "hyperparameters": [{"key": "depth", "type": "INT", "intValue": "7331"}],
         "metrics": [{"key": "auc", "value": 0.4375}],
     }

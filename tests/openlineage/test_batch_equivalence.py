@@ -63,6 +63,15 @@ MODEL = facet("ModelgraphModelRunFacet", name="churn-ol", version="v3")
 def events() -> list[dict[str, Any]]:
     """A DAG whose tasks feed each other, with a replay, an out-of-order event, a placeholder
     parent that reports later, a moved source, column lineage and a model output."""
+    extracted = event(
+        "COMPLETE",
+        EXTRACT,
+        job="extract",
+        at="2026-12-01T10:05:00Z",
+        inputs=[RAW],
+        outputs=[MID_WITH_COLUMNS],
+        run_facets={"parent": PARENT},
+    )
     return [
         event(
             "START",
@@ -75,24 +84,8 @@ def events() -> list[dict[str, Any]]:
         # A new version of the table extract reads: extract's next event still reads the one
         # it read (not the newest), so the version a run read is tracked within the batch.
         event("COMPLETE", LOAD, job="load", outputs=[RAW_V2]),
-        event(
-            "COMPLETE",
-            EXTRACT,
-            job="extract",
-            at="2026-12-01T10:05:00Z",
-            inputs=[RAW],
-            outputs=[MID_WITH_COLUMNS],
-            run_facets={"parent": PARENT},
-        ),
-        event(
-            "COMPLETE",
-            EXTRACT,
-            job="extract",
-            at="2026-12-01T10:05:00Z",
-            inputs=[RAW],
-            outputs=[MID_WITH_COLUMNS],
-            run_facets={"parent": PARENT},
-        ),  # a replay
+        extracted,
+        extracted,  # a replay
         event("START", DAG, job="crm_daily", at="2026-12-01T09:59:00Z"),
         event(
             "COMPLETE",
