@@ -114,7 +114,7 @@ async def register_cost(db: Database, rounds: int, per_round: int) -> dict[str, 
 
 
 async def fan_out(
-    db: Database, settings: Settings, webhooks: int, rate: float, seconds: float
+    db: Database, settings: Settings, webhooks: int, rate: float, seconds: float, in_flight: int
 ) -> dict[str, Any]:
     """``rate`` changes/s for ``seconds`` to ``webhooks`` webhooks; every delivery accounted."""
     sink = Sink()
@@ -137,11 +137,21 @@ async def fan_out(
                     await asyncio.sleep(0.05)
 
         runner = asyncio.create_task(deliver())
-        for i in range(changes):
-            due = began + i / rate
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            reg = models.Registration(model_name=f"bench-fan-{i}", version_name="v1")
-            await models.register_model(db, reg, actor=ACTOR)
+        # Changes are sent on schedule, not one after the other: each registration starts at
+        # its due time (at most `in_flight` at once, as a pool of clients would), so the rate
+        # measures what the service accepts while it delivers, not one client's round trip.
+        gate = asyncio.Semaphore(in_flight)
+        latencies: list[float] = []
+
+        async def change(i: int) -> None:
+            await asyncio.sleep(max(0.0, began + i / rate - time.perf_counter()))
+            async with gate:
+                start = time.perf_counter()
+                reg = models.Registration(model_name=f"bench-fan-{i}", version_name="v1")
+                await models.register_model(db, reg, actor=ACTOR)
+                latencies.append((time.perf_counter() - start) * 1000)
+
+        await asyncio.gather(*(change(i) for i in range(changes)))
         produced = time.perf_counter() - began
         expected = changes * webhooks
         deadline = time.perf_counter() + 600
@@ -156,6 +166,9 @@ async def fan_out(
         "changes": changes,
         "target_rate_per_s": rate,
         "achieved_change_rate_per_s": round(changes / produced, 1),
+        "in_flight": in_flight,
+        "change_ms_p50": round(statistics.median(latencies), 1),
+        "change_ms_p95": round(statistics.quantiles(latencies, n=20)[18], 1),
         "expected_deliveries": expected,
         "delivered_distinct": len(sink.seen),
         "http_requests": sink.requests,
@@ -181,7 +194,9 @@ async def main(args: argparse.Namespace) -> None:
             await admin.clear_graph(db)
             cost = await register_cost(db, args.rounds, args.per_round)
             await admin.clear_graph(db)
-            fan = await fan_out(db, settings, args.webhooks, args.rate, args.seconds)
+            fan = await fan_out(
+                db, settings, args.webhooks, args.rate, args.seconds, args.in_flight
+            )
         finally:
             await driver.close()
     load_end = [round(x, 1) for x in os.getloadavg()]
@@ -210,6 +225,7 @@ if __name__ == "__main__":
     parser.add_argument("--webhooks", type=int, default=50)
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--in-flight", type=int, default=16, help="concurrent changes at most")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--per-round", type=int, default=40)
     asyncio.run(main(parser.parse_args()))
