@@ -1,8 +1,9 @@
-// Fragment: append the events in `appended` (maps: type, entityId, entityKind, scopeIds, payload)
-// to the outbox by $principal at $at, numbered from one block of the outbox sequence
-// (store/events.py); nothing when `appended` is empty. The one creator (registry/create_entity),
-// the one updater (registry/update), the bulk loader (bulk/nodes) and events/record_many write
-// their events through it, so every batched writer records the same event shape.
+// Fragment: append the events in `appended` (maps: type, entityId, entityKind, scopeIds, payload,
+// and targetWebhookId for a test delivery) to the outbox by $principal at $at, numbered from one
+// block of the outbox sequence (store/events.py); `lastSeq` is the last number (null when
+// `appended` is empty: nothing is written). The one creator (registry/create_entity), the one
+// updater (registry/update), the bulk loader (bulk/nodes), events/record and events/record_many
+// all append through it: the outbox has one writer.
 WITH appended WHERE size(appended) > 0
 MERGE (q:_EventSequence {name: 'events'})
 WITH q, coalesce(q.value, 0) AS seqBase, appended
@@ -13,6 +14,6 @@ WITH seqBase + j + 1 AS seq, appended[j] AS ev
 CREATE (:_Event {
   id: randomUUID(), seq: seq, type: ev.type, entityId: ev.entityId, entityKind: ev.entityKind,
   scopeIds: ev.scopeIds, principal: $principal, at: $at, payload: ev.payload,
-  targetWebhookId: null
+  targetWebhookId: ev.targetWebhookId
 })
-RETURN count(*) AS recorded
+RETURN max(seq) AS lastSeq

@@ -4,4 +4,4 @@ WITH $events AS appended
 CALL (appended) {
   {{> events/_append}}
 }
-RETURN recorded
+RETURN lastSeq

@@ -10,7 +10,6 @@ writers take turns instead of deadlocking on the locks they take in between.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -105,13 +104,11 @@ def encode_payload(payload: Mapping[str, Any] | None) -> str:
 def created_row(kind: Label, entity: Mapping[str, Any]) -> dict[str, Any]:
     """The created event of a new entity as ``events/_append`` writes it (create_many_tx and the
     bulk loader record the same one); the principal and time are the statement's."""
-    return {
-        "type": event_types.created_event(kind).value,
-        "entityId": str(entity["id"]),
-        "entityKind": kind.value,
-        "scopeIds": scope_of(entity),
-        "payload": encode_payload({"name": entity.get("name")}),
-    }
+    return event_row(
+        event_types.created_event(kind),
+        {**entity, "kind": kind.value},
+        {"name": entity.get("name")},
+    )
 
 
 async def record(
@@ -128,22 +125,17 @@ async def record(
 
     ``entity`` is the changed node (needs ``id`` and ``kind``; ``parentId`` widens the scope).
     """
-    body = encode_payload(payload)
+    row = event_row(type, entity, payload, scope=scope)
     count_round_trip("events/record")
     result = await tx.run(
         _RECORD,
-        id=str(uuid.uuid4()),
-        type=type.value,
-        entityId=str(entity["id"]),
-        entityKind=str(entity.get("kind") or ""),
-        scopeIds=scope_of(entity, scope),
+        **row,
         principal=actor_id(principal),
         at=now_ms(),
-        payload=body,
         targetWebhookId=target_webhook_id,
     )
-    row = await result.single(strict=True)
-    return int(row["seq"])
+    record = await result.single(strict=True)
+    return int(record["seq"])
 
 
 def parse_cursor(cursor: str | None) -> int:

@@ -154,10 +154,3 @@ async def link_children_tx(
             raise NotFound(
                 f"no Execution with id {parent_id!r} or {child_id!r}", field="executionId"
             )
-
-
-async def link_child_tx(
-    db: Database, tx: AsyncManagedTransaction, parent_id: str, child_id: str
-) -> None:
-    """One run's parent (:func:`link_children_tx`)."""
-    await link_children_tx(db, tx, [(parent_id, child_id)])

@@ -200,9 +200,7 @@ class _Chunk:
         """Changes to a node: into its create when it is new, else merged into one update."""
         if node["id"] not in self.new:
             self.changes.setdefault(node["id"], (kind, {}))[1].update(props)
-            _apply(node, props)
-            return
-        _apply(node, props)  # the create's own property map
+        _apply(node, props)  # a new node's map is its create's
 
     def known(self) -> dict[str, dict[str, Any]]:
         """Every node the chunk read or made, by id (the link writer skips fetching them)."""
