@@ -105,6 +105,15 @@ async def drawn(page: Page, count: int = 1) -> None:
     )
 
 
+async def shown(page: Page, *parts: str) -> None:
+    """Wait until the view on screen is the one whose shareable URL contains every one of ``parts``."""
+    await page.wait_for_function(
+        "parts => parts.every(p => (document.body.dataset.shown || '').includes(p))",
+        arg=list(parts),
+        timeout=30_000,
+    )
+
+
 async def graph_labels(page: Page) -> list[str]:
     """First line of every drawn node's label."""
     labels: list[str] = await page.evaluate(

@@ -12,7 +12,7 @@ from modelgraph.domain.principal import SYSTEM
 from modelgraph.settings import Settings
 from modelgraph.store import access
 from modelgraph.store.db import Database
-from tests.browser.conftest import REPO, UI, drawn, graph_labels, update_screenshots
+from tests.browser.conftest import REPO, UI, drawn, graph_labels, shown, update_screenshots
 from tests.conftest import LiveServer, gql
 
 AXE = UI / "node_modules" / "axe-core" / "axe.min.js"
@@ -139,10 +139,10 @@ async def test_shared_url_reproduces_the_view(
     await page.get_by_label("From").fill("customer-transactions:v2")
     await page.get_by_label("Direction").select_option("DOWNSTREAM")
     await page.get_by_label("Depth").fill("3")
-    # Wait for the drawing this click asks for, not one the page made before it.
-    before = int(await page.evaluate("() => Number(document.body.dataset.drawn || 0)"))
     await page.get_by_role("button", name="Show").click()
-    await drawn(page, before + 1)
+    # Choosing a direction already drew the view at the default depth; wait for the drawing this
+    # click asks for, not that one.
+    await shown(page, "depth=3", "direction=DOWNSTREAM")
     await page.get_by_role("button", name="Copy link").click()
     await expect(page.locator("#status")).to_contain_text("direction=DOWNSTREAM")
     link = (await page.locator("#status").inner_text()).split(": ", 1)[1]

@@ -175,6 +175,8 @@ async function render() {
   await graph.show(answer);
   perf.draws.push({ view: state.view, nodes: graph.cy.nodes().length, edges: graph.cy.edges().length, ms: performance.now() - t0, at: performance.now() });
   document.body.dataset.drawn = String(perf.draws.length);
+  // The view that is on screen, as its shareable URL: tests (and people) can tell which request it answers.
+  document.body.dataset.shown = toUrl(state);
   $("truncated").hidden = !answer.truncated;
   summarize(answer);
   const total = answer.nodes.length + 1;
