@@ -106,7 +106,7 @@ async def drawn(page: Page, count: int = 1) -> None:
 
 
 async def shown(page: Page, *parts: str) -> None:
-    """Wait until the view on screen is the one whose shareable URL contains every one of ``parts``."""
+    """Wait until the view on screen is the one whose shareable URL contains all ``parts``."""
     await page.wait_for_function(
         "parts => parts.every(p => (document.body.dataset.shown || '').includes(p))",
         arg=list(parts),
