@@ -35,6 +35,7 @@ from typing import Any
 import httpx
 import psutil
 from neo4j import AsyncManagedTransaction
+from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from bench.loader import Handles, load
@@ -596,6 +597,14 @@ async def soak(
     def outside(s: SoakSample) -> bool:
         return not any(a - REQUEST_TIMEOUT_S <= s.started <= b for a, b in windows)
 
+    service_metrics = await scrape_histograms(
+        url,
+        (
+            "modelgraph_neo4j_write_queue_seconds",
+            "modelgraph_neo4j_write_turn_seconds",
+            "modelgraph_event_loop_lag_seconds",
+        ),
+    )
     calm = [s for s in samples if outside(s)]
     stormy = [s for s in samples if not outside(s)]
     errors = [s for s in calm if not s.ok]
@@ -619,6 +628,8 @@ async def soak(
         "slow_by_kind": dict(Counter(s.what for s in slow)),
         "p50_ms": round(durations[len(durations) // 2] * 1000, 1) if durations else None,
         "p99_ms": round(durations[int(len(durations) * 0.99)] * 1000, 1) if durations else None,
+        "p50_ms_by_kind": _p50_by_kind(calm),
+        "service_histograms": service_metrics,
         "rss_mb": {
             "first": round(rss[0][1] / 2**20, 1) if rss else None,
             "first_quarter_mean": round(statistics.fmean(r for _, r in rss[:quarter]) / 2**20, 1)
@@ -631,6 +642,51 @@ async def soak(
             "samples": len(rss),
         },
     }
+
+
+def _p50_by_kind(samples: list[SoakSample]) -> dict[str, float]:
+    by_kind: dict[str, list[float]] = {}
+    for s in samples:
+        if s.ok:
+            by_kind.setdefault(s.what, []).append(s.seconds)
+    return {k: round(statistics.median(v) * 1000, 1) for k, v in sorted(by_kind.items())}
+
+
+async def scrape_histograms(url: str, names: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """Count, mean and bucket-bound p50/p95 of the service's unlabelled histograms ``names``."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        text = (await http.get(url + "/metrics")).text
+    found: dict[str, dict[str, Any]] = {}
+    for family in text_string_to_metric_families(text):
+        if family.name not in names:
+            continue
+        buckets: list[tuple[float, float]] = []
+        count = total = 0.0
+        for sample in family.samples:
+            if sample.name.endswith("_bucket"):
+                buckets.append((float(sample.labels["le"]), sample.value))
+            elif sample.name.endswith("_count"):
+                count = sample.value
+            elif sample.name.endswith("_sum"):
+                total = sample.value
+        buckets.sort()
+
+        def bound(q: float, buckets: list[tuple[float, float]] = buckets, n: float = count) -> Any:
+            return next((le for le, seen in buckets if seen >= q * n), None) if n else None
+
+        found[family.name] = {
+            "count": int(count),
+            "mean_ms": round(total / count * 1000, 1) if count else None,
+            "p50_le_ms": _ms(bound(0.5)),
+            "p95_le_ms": _ms(bound(0.95)),
+        }
+    return found
+
+
+def _ms(seconds: float | None) -> float | None:
+    if seconds is None or seconds == float("inf"):
+        return seconds
+    return round(seconds * 1000, 1)
 
 
 # --------------------------------------------------------------------------------- report
@@ -695,8 +751,14 @@ def render(result: dict[str, Any]) -> str:
             f"| service RSS MB (first, first-quarter mean, last-quarter mean, max) | "
             f"{sk['rss_mb']['first']}, {sk['rss_mb']['first_quarter_mean']}, "
             f"{sk['rss_mb']['last_quarter_mean']}, {sk['rss_mb']['max']} | flat |",
-            "",
+            f"| p50 ms by kind (ok, outside the windows) | {sk.get('p50_ms_by_kind')} | |",
         ]
+        for name, h in (sk.get("service_histograms") or {}).items():
+            lines.append(
+                f"| `{name}` (count, mean, p50 ≤, p95 ≤ ms) | {h['count']}, {h['mean_ms']}, "
+                f"{h['p50_le_ms']}, {h['p95_le_ms']} | |"
+            )
+        lines.append("")
     return "\n".join(lines) + "\n"
 
 

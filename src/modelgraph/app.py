@@ -232,6 +232,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.warm_up:
                 tasks.append(asyncio.create_task(_warm_up(db)))
         tasks.append(asyncio.create_task(readiness.watch()))
+        tasks.append(asyncio.create_task(metrics.watch_loop_lag()))
         try:
             async with (
                 webhook_worker.running(db, settings),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -13,7 +15,7 @@ from neo4j import AsyncManagedTransaction
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from modelgraph.observability import refresh
+from modelgraph.observability import metrics, refresh
 from modelgraph.settings import Settings
 from modelgraph.store.cypher import query
 from modelgraph.store.db import Database
@@ -208,3 +210,15 @@ async def test_pool_gauges_see_sessions_in_use_and_the_wait_for_a_connection(
         assert await _settled("modelgraph_neo4j_sessions_in_use", mode="read") <= base
         # The second transaction's start waited the second the first held the only connection.
         assert _sample("modelgraph_neo4j_acquisition_wait_seconds_sum", mode="read") - waited >= 0.9
+
+
+async def test_event_loop_lag_is_observed_when_the_loop_is_blocked() -> None:
+    before = _sample("modelgraph_event_loop_lag_seconds_sum")
+    watcher = asyncio.create_task(metrics.watch_loop_lag(0.01))
+    await asyncio.sleep(0.05)
+    time.sleep(0.3)  # noqa: ASYNC251 -- blocking the loop is the point: the timer fires late
+    await asyncio.sleep(0.05)
+    watcher.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await watcher
+    assert _sample("modelgraph_event_loop_lag_seconds_sum") - before >= 0.25

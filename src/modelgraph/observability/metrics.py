@@ -6,6 +6,7 @@ the workers): each process then writes its samples there and ``/metrics`` aggreg
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Awaitable, Sized
@@ -104,6 +105,24 @@ NEO4J_ACQUIRE_SECONDS = Histogram(
     ["mode"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
+WRITE_QUEUE_SECONDS = Histogram(
+    "modelgraph_neo4j_write_queue_seconds",
+    "How long a write transaction waited for this process's writers' turn (FIFO, before it "
+    "takes a connection): the queue in front of every write.",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+WRITE_TURN_SECONDS = Histogram(
+    "modelgraph_neo4j_write_turn_seconds",
+    "How long a write transaction held the writers' turn (events/write_gate), from taking it to "
+    "the end of its statements: every other write waits behind this.",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+EVENT_LOOP_LAG_SECONDS = Histogram(
+    "modelgraph_event_loop_lag_seconds",
+    "How late a short timer fires on the service's event loop: the wait every awaiting request "
+    "(and every statement of an open write transaction) adds when the loop is busy.",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
 LINEAGE_WALK_SECONDS = Histogram(
     "modelgraph_lineage_walk_duration_seconds",
     "Lineage walks (trace, impact, lineage) at the store boundary, by direction.",
@@ -133,6 +152,17 @@ async def observe_walk(direction: str, walk: Awaitable[W]) -> W:
     LINEAGE_WALK_SECONDS.labels(direction).observe(time.perf_counter() - began)
     LINEAGE_WALK_NODES.labels(direction).observe(len(graph.items) + 1)
     return graph
+
+
+LOOP_LAG_PERIOD_S = 0.05
+
+
+async def watch_loop_lag(period: float = LOOP_LAG_PERIOD_S) -> None:
+    """Observe, forever, how much later than asked a ``period`` sleep wakes up."""
+    while True:
+        asked = time.perf_counter()
+        await asyncio.sleep(period)
+        EVENT_LOOP_LAG_SECONDS.observe(max(0.0, time.perf_counter() - asked - period))
 
 
 def registry() -> CollectorRegistry:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -93,6 +95,7 @@ class Database:
         # Enforced by the server: a query the client gave up on does not keep running there.
         self.tx_timeout = tx_timeout
         self.round_trips = RoundTrips()
+        self.turns = WriterTurns(tx_timeout)
 
     async def read(self, work: TxFunc[T]) -> T:
         """Run ``work`` in a managed read transaction (routable to secondaries)."""
@@ -108,11 +111,14 @@ class Database:
             work = _claiming(claim, work)
         else:
             claim = None
-        if write:
-            work = _gated(self, work)
         mode = "write" if write else "read"
-        bounded = neo4j.unit_of_work(timeout=self.tx_timeout)(_timed_start(mode, work))
         in_use = metrics.NEO4J_SESSIONS_IN_USE.labels(mode)
+        turn: Turn | None = None
+        if write:
+            # Queue for this process's turn before taking a connection: waiting writers hold none.
+            turn = await self.turns.take()
+            work = _gated(self, turn, work)
+        bounded = neo4j.unit_of_work(timeout=self.tx_timeout)(_timed_start(mode, work))
         in_use.inc()
         try:
             async with self.driver.session(database=self.database) as session:
@@ -147,6 +153,8 @@ class Database:
             raise
         finally:
             in_use.dec()
+            if turn is not None:
+                turn.give_back()
 
     async def write_in_batches(self, work: TxFunc[tuple[int, int]]) -> int:
         """Repeat a bounded write, one transaction each, until it changes nothing (backfills
@@ -210,13 +218,93 @@ def _timed_start(mode: str, work: TxFunc[T]) -> TxFunc[T]:
     return timed
 
 
-def _gated(db: Database, work: TxFunc[T]) -> TxFunc[T]:
-    """``work`` after taking the writers' turn lock (events/write_gate): deadlock-free writes."""
+class WriterTurns:
+    """This process's writers in first-come order, one at a time, in front of the database's
+    own turn lock (events/write_gate, which orders writers across processes).
+
+    Neo4j wakes lock waiters in no particular order, so under a queue of writers some waited
+    seconds while others went straight through; here they go in arrival order, and the waiting
+    ones hold no pooled connection and no open transaction. A turn is given back when its
+    transaction's statements are done, before the commit: the next writer's gate statement then
+    waits in Neo4j only for that commit, so the two overlap instead of following each other.
+    """
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        # One queue per event loop (a lock belongs to one loop; tests run servers in threads).
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _current(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+    def busy(self) -> bool:
+        """Whether a writer holds this loop's turn."""
+        return self._current().locked()
+
+    async def take(self) -> Turn:
+        """Wait for a turn (at most the transaction timeout: then the write is UNAVAILABLE)."""
+        turn = Turn(self)
+        await turn.take()
+        return turn
+
+
+class Turn:
+    """One writer's place in :class:`WriterTurns`; taken again if its transaction is retried."""
+
+    def __init__(self, turns: WriterTurns) -> None:
+        self._turns = turns
+        self._lock: asyncio.Lock | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._lock is not None
+
+    async def take(self) -> None:
+        lock = self._turns._current()
+        asked = time.perf_counter()
+        try:
+            async with asyncio.timeout(self._turns.timeout):
+                await lock.acquire()
+        except TimeoutError as exc:
+            raise Unavailable(
+                f"writes busy: no turn to write within {self._turns.timeout:g} s, try again"
+            ) from exc
+        finally:
+            metrics.WRITE_QUEUE_SECONDS.observe(time.perf_counter() - asked)
+        self._lock = lock
+
+    def give_back(self) -> None:
+        """Release the turn if this writer still holds it (idempotent)."""
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            lock.release()
+
+
+def _gated(db: Database, turn: Turn, work: TxFunc[T]) -> TxFunc[T]:
+    """``work`` after taking the writers' turn lock (events/write_gate): deadlock-free writes.
+
+    The process's turn (:class:`WriterTurns`) is taken before and given back when the
+    statements are done; a retry of the transaction queues for it again."""
 
     async def gated(tx: AsyncManagedTransaction) -> T:
-        db.round_trips.add("events/write_gate")
-        await (await tx.run(_WRITE_GATE)).consume()
-        return await work(tx)
+        if not turn.held:
+            await turn.take()
+        try:
+            db.round_trips.add("events/write_gate")
+            await (await tx.run(_WRITE_GATE)).consume()
+            taken = time.perf_counter()
+            try:
+                return await work(tx)
+            finally:
+                metrics.WRITE_TURN_SECONDS.observe(time.perf_counter() - taken)
+        finally:
+            turn.give_back()
 
     return gated
 
