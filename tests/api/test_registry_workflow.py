@@ -415,3 +415,23 @@ async def test_concurrent_register_model_upserts(client: httpx.AsyncClient) -> N
     assert all("errors" not in b for b in bodies), bodies
     model_ids = {b["data"]["registerModel"]["model"]["id"] for b in bodies}  # type: ignore[index]
     assert len(model_ids) == 1
+
+
+async def test_register_model_writes_every_metric_in_one_statement(
+    db: Database, settings: Settings
+) -> None:
+    """The version's metrics and its training run's go through the one metric writer at once."""
+    register = """mutation {
+      registerModel(input: {
+        modelName: "m", versionName: "v1", artifact: {uri: "s3://a"},
+        version: {metrics: [{key: "auc", value: 0.9}]},
+        training: {metrics: [
+          {key: "loss", value: 0.3, step: 1}, {key: "loss", value: 0.2, step: 2}]}
+      }) { version { metrics { key value } } execution { metrics { key value } } } }"""
+    db.round_trips.names.clear()
+    result = await _exec(db, settings, register, "alice")
+    assert not result.errors, result.errors
+    reg = result.data["registerModel"]
+    assert reg["version"]["metrics"] == [{"key": "auc", "value": 0.9}]
+    assert reg["execution"]["metrics"] == [{"key": "loss", "value": 0.2}]
+    assert db.round_trips.names.count("registry/add_metric_points") == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -331,26 +331,42 @@ async def append_points_tx(
     points: list[MetricPoint],
     extra: Mapping[str, Any] | None = None,
 ) -> list[Record]:
-    """The one writer of metric history: MetricPoint records (with kfIds) under their owner."""
-    if not points:
-        return []
+    """:func:`append_points_many_tx` for one owner."""
+    [written] = await append_points_many_tx(db, tx, [(owner_id, points)], extra)
+    return written
+
+
+async def append_points_many_tx(
+    db: Database,
+    tx: AsyncManagedTransaction,
+    owned: Sequence[tuple[str | None, list[MetricPoint]]],
+    extra: Mapping[str, Any] | None = None,
+) -> list[list[Record]]:
+    """The one writer of metric history: MetricPoint records (with kfIds) under their owners,
+    every owner's points in one statement; each owner's written records, in ``owned`` order."""
     rows = [
         {
             **(extra or {}),
+            "ownerId": owner_id,
             "id": new_id(),
             "key": p.key,
             "value": float(p.value),
             "step": p.step,
             "timestamp": p.timestamp,
         }
+        for owner_id, points in owned
         for p in points
     ]
-    found = await db.fetch(
-        tx, "registry/add_metric_points", _ADD_POINTS, ownerId=owner_id, points=rows, at=now_ms()
-    )
-    if not found:
-        raise NotFound(f"no entity with id {owner_id!r}", field="id")
-    return [row["node"] for row in found]
+    if not rows:
+        return [[] for _ in owned]
+    found = await db.fetch(tx, "registry/add_metric_points", _ADD_POINTS, points=rows, at=now_ms())
+    by_owner: dict[str | None, list[Record]] = {}
+    for row in found:
+        by_owner.setdefault(row["ownerId"], []).append(row["node"])
+    for owner_id, points in owned:
+        if points and owner_id not in by_owner:
+            raise NotFound(f"no entity with id {owner_id!r}", field="id")
+    return [by_owner.get(owner_id, []) if points else [] for owner_id, points in owned]
 
 
 async def metric_points(db: Database, owner_ids: list[str]) -> dict[str, list[Record]]:

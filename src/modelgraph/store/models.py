@@ -155,11 +155,13 @@ async def register_model(db: Database, reg: Registration, *, actor: Principal) -
         assert model is not None
         version = made[new_version.id]
         artifact = made[new_artifact.id] if new_artifact is not None else None
-        await governance.append_points_tx(db, tx, version["id"], reg.version_metrics)
         execution = None
+        owned = [(version["id"], reg.version_metrics)]
         if reg.run is not None and new_run is not None:
             execution = made[new_run.id]
-            await governance.append_points_tx(db, tx, execution["id"], reg.run.metrics)
+            owned.append((execution["id"], reg.run.metrics))
+        await governance.append_points_many_tx(db, tx, owned)
+        if execution is not None:
             await executions.link_tx(
                 db,
                 tx,
